@@ -1,0 +1,85 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// DemoPassword is the password of every demo user. The demo is for trying Wachsam on one's
+// own machine; --demo refuses to touch a database with real municipalities.
+const DemoPassword = "wachsam-demo"
+
+type demoUser struct {
+	email, name, orgUnit, employee string
+	roles                          []model.Role
+}
+
+var demoUsers = []demoUser{
+	{"admin@musterstadt.example", "Petra Schulz", "Hauptamt/IT", "1001", []model.Role{model.RoleAdmin, model.RoleLearner}},
+	{"personal@musterstadt.example", "Jonas Weber", "Hauptamt/Personal", "1002", []model.Role{model.RoleHR, model.RoleLearner}},
+	{"anna.becker@musterstadt.example", "Anna Becker", "Fachbereich 1/Bürgeramt", "2001", []model.Role{model.RoleLearner}},
+	{"mehmet.yilmaz@musterstadt.example", "Mehmet Yılmaz", "Fachbereich 1/Bürgeramt", "2002", []model.Role{model.RoleLearner}},
+	{"lena.fischer@musterstadt.example", "Lena Fischer", "Fachbereich 2/Kämmerei", "2003", []model.Role{model.RoleLearner}},
+	{"tobias.krueger@musterstadt.example", "Tobias Krüger", "Fachbereich 3/Bauhof", "2004", []model.Role{model.RoleLearner}},
+}
+
+var demoOperator = demoUser{"betrieb@wachsam.example", "Sabine Betrieb", "", "", []model.Role{model.RoleOperator}}
+
+// seedDemo creates the municipality "Musterstadt" with users of each role on an empty
+// database, or finds it from an earlier demo run, and prints how to sign in. It refuses to run
+// on a database that holds real municipalities.
+func seedDemo(ctx context.Context, srv *Server, out io.Writer) error {
+	demo, real, err := srv.Store.CountTenants(ctx)
+	if err != nil {
+		return err
+	}
+	if real > 0 {
+		return fmt.Errorf("--demo refuses to run: the database holds %d municipalities that are not demo data; "+
+			"start without --demo, or point WACHSAM_DATA_DIR / WACHSAM_DATABASE_URL at an empty database", real)
+	}
+	if demo == 0 {
+		if err := createDemo(ctx, srv); err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+	}
+	fmt.Fprintf(out, "\nWachsam demo: open %s and sign in as one of these users (password %q):\n\n", srv.Config.BaseURL, DemoPassword)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  E-MAIL\tNAME\tROLES")
+	for _, u := range append([]demoUser{demoOperator}, demoUsers...) {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.email, u.name, joinRoles(u.roles))
+	}
+	tw.Flush()
+	fmt.Fprintln(out)
+	return nil
+}
+
+func createDemo(ctx context.Context, srv *Server) error {
+	return srv.Store.InTx(ctx, func(tx *store.Store) error {
+		id := srv.Identity.WithStore(tx)
+		t, err := id.CreateTenant(ctx, cliActor, identity.TenantInput{Slug: "musterstadt", Name: "Stadt Musterstadt", Demo: true})
+		if err != nil {
+			return err
+		}
+		scope := store.TenantScope(t.ID)
+		create := func(u demoUser, scope store.Scope) error {
+			in := identity.UserInput{Email: &u.email, Name: &u.name, Roles: u.roles, Password: DemoPassword}
+			if u.orgUnit != "" {
+				in.OrgUnit, in.EmployeeNumber = &u.orgUnit, &u.employee
+			}
+			_, _, err := id.CreateUser(ctx, scope, cliActor, in)
+			return err
+		}
+		for _, u := range demoUsers {
+			if err := create(u, scope); err != nil {
+				return err
+			}
+		}
+		return create(demoOperator, store.Scope{})
+	})
+}

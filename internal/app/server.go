@@ -1,0 +1,135 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/frontend"
+	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/config"
+	"github.com/wachsam/wachsam/internal/httpapi"
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/i18n"
+	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// Server is the wired application: store, domain services and the Fiber app.
+type Server struct {
+	Config   *config.Config
+	Store    *store.Store
+	Identity *identity.Service
+	App      *fiber.App
+	Log      *slog.Logger
+}
+
+// ServerOptions tune NewServer for tests.
+type ServerOptions struct {
+	// Argon2 overrides the password-hashing cost (tests use a cheap one).
+	Argon2 *auth.Argon2Params
+}
+
+// OpenStore connects to the configured database and applies pending migrations.
+func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*store.Store, error) {
+	var (
+		st  *store.Store
+		err error
+	)
+	if cfg.UsesPostgres() {
+		st, err = store.OpenPostgres(ctx, cfg.DatabaseURL)
+	} else {
+		st, err = store.OpenSQLite(ctx, cfg.SQLitePath())
+	}
+	if err != nil {
+		return nil, err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if len(applied) > 0 {
+		log.Info("migrations applied", "dialect", st.Dialect(), "migrations", strings.Join(applied, ", "))
+	}
+	return st, nil
+}
+
+// NewServer wires everything for cfg on an open store.
+func NewServer(cfg *config.Config, st *store.Store, log *slog.Logger, opts ServerOptions) (*Server, error) {
+	keys, err := keyring(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	params := auth.DefaultArgon2
+	if opts.Argon2 != nil {
+		params = *opts.Argon2
+	}
+	id := identity.New(identity.Options{
+		Store: st, Hasher: auth.NewHasher(params), Keys: keys,
+		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL,
+		LoginLimitPerIP: cfg.LoginLimitPerIP, LoginLimitPerUser: cfg.LoginLimitPerUser, LoginLimitWindow: cfg.LoginLimitWindow,
+		BaseURL: cfg.BaseURL,
+	})
+	catalog, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := newWeb(cfg, st, id, catalog, log)
+	if err != nil {
+		return nil, err
+	}
+	app := httpx.NewApp(httpx.Options{
+		Log: log, BodyLimit: cfg.MaxBodyBytes, TLS: cfg.TLS(), TrustedProxies: cfg.TrustedProxies,
+		HTMLError: pages.ErrorPage,
+		IsAPI:     func(path string) bool { return strings.HasPrefix(path, "/api/") },
+	})
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/readyz", func(c *fiber.Ctx) error {
+		ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := st.Ping(ctx); err != nil {
+			log.Warn("not ready: database does not answer", "error", err.Error())
+			return httpx.WriteProblem(c, httpx.Problem{Type: "about:blank", Title: "Service Unavailable", Status: fiber.StatusServiceUnavailable, Detail: "The database does not answer."})
+		}
+		return c.SendString("ready")
+	})
+	(&httpapi.API{Store: st, Identity: id}).Register(app)
+	pages.Register(app)
+	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return &Server{Config: cfg, Store: st, Identity: id, App: app, Log: log}, nil
+}
+
+// keyring loads the token-signing keys. Without a configured key (allowed only with the
+// embedded SQLite database, see config) one is generated once and kept in the data dir, so
+// sessions survive restarts.
+func keyring(cfg *config.Config, log *slog.Logger) (*auth.Keyring, error) {
+	key := cfg.TokenKey
+	if key == "" {
+		path := filepath.Join(cfg.DataDir, "token.key")
+		b, err := os.ReadFile(path)
+		switch {
+		case err == nil:
+			key = strings.TrimSpace(string(b))
+		case errors.Is(err, os.ErrNotExist):
+			key = auth.GenerateKey()
+			if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+				return nil, fmt.Errorf("create data dir: %w", err)
+			}
+			if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+				return nil, fmt.Errorf("store generated token key: %w", err)
+			}
+			log.Info("generated a token-signing key", "path", path)
+		default:
+			return nil, fmt.Errorf("read token key: %w", err)
+		}
+	}
+	return auth.NewKeyring(key, cfg.PreviousTokenKeys...)
+}

@@ -1,0 +1,39 @@
+package auth
+
+import (
+	"slices"
+
+	"github.com/wachsam/wachsam/internal/model"
+)
+
+// Principal is the authenticated caller as the access token describes them.
+type Principal struct {
+	UserID   string
+	TenantID string // "" for operators
+	Roles    []model.Role
+}
+
+// Has reports whether the caller holds role.
+func (p Principal) Has(role model.Role) bool { return slices.Contains(p.Roles, role) }
+
+// HasAny reports whether the caller holds one of roles.
+func (p Principal) HasAny(roles ...model.Role) bool {
+	return slices.ContainsFunc(roles, p.Has)
+}
+
+// IsOperator reports whether the caller runs the platform.
+func (p Principal) IsOperator() bool { return p.Has(model.RoleOperator) }
+
+// CanGrant reports whether the caller may give or take role: operators any role, tenant
+// admins the tenant roles, hr only learner (they keep the staff list, not the permissions).
+func (p Principal) CanGrant(role model.Role) bool {
+	switch {
+	case p.IsOperator():
+		return true
+	case p.Has(model.RoleAdmin):
+		return role != model.RoleOperator
+	case p.Has(model.RoleHR):
+		return role == model.RoleLearner
+	}
+	return false
+}

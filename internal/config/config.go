@@ -1,0 +1,249 @@
+// Package config turns WACHSAM_* environment variables into a typed, validated Config. It is
+// read once at start; every problem is reported at once, with what to change.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration.
+type Config struct {
+	Addr        string
+	DataDir     string
+	DatabaseURL string // empty = the embedded SQLite file in DataDir
+	CoursesDir  string // empty = the courses compiled into the binary
+	BaseURL     *url.URL
+	S3          S3
+	// TokenKey is the base64 Ed25519 seed that signs access tokens; empty = generate and keep one
+	// in DataDir (allowed only with the embedded SQLite database).
+	TokenKey string
+	// PreviousTokenKeys still verify tokens signed before a key rotation.
+	PreviousTokenKeys []string
+	AccessTokenTTL    time.Duration
+	RefreshTokenTTL   time.Duration
+	LoginLimitPerIP   int
+	LoginLimitPerUser int
+	LoginLimitWindow  time.Duration
+	TrustedProxies    []string
+	MaxBodyBytes      int
+	ShutdownTimeout   time.Duration
+	LogLevel          string
+}
+
+// S3 configures S3-compatible media storage; Endpoint empty = local disk.
+type S3 struct {
+	Endpoint  string
+	Bucket    string
+	AccessKey string
+	SecretKey string
+	UseSSL    bool
+}
+
+// Enabled reports whether media go to S3.
+func (s S3) Enabled() bool { return s.Endpoint != "" }
+
+// UsesPostgres reports whether DatabaseURL selects PostgreSQL.
+func (c *Config) UsesPostgres() bool {
+	return strings.HasPrefix(c.DatabaseURL, "postgres://") || strings.HasPrefix(c.DatabaseURL, "postgresql://")
+}
+
+// SQLitePath is the SQLite database file: the configured sqlite: URL or the default in DataDir.
+func (c *Config) SQLitePath() string {
+	if p, ok := strings.CutPrefix(c.DatabaseURL, "sqlite:"); ok {
+		return p
+	}
+	return filepath.Join(c.DataDir, "wachsam.db")
+}
+
+// TLS reports whether users reach Wachsam over HTTPS (directly or through a proxy), which turns
+// on Secure cookies and HSTS.
+func (c *Config) TLS() bool { return c.BaseURL.Scheme == "https" }
+
+// Source looks up a variable; os.LookupEnv in production, a map in tests.
+type Source func(name string) (string, bool)
+
+// FromEnv reads the process environment.
+func FromEnv() (*Config, error) { return Load(os.LookupEnv) }
+
+// Load builds a Config from src, collecting every problem into one error.
+func Load(src Source) (*Config, error) {
+	r := reader{src: src}
+	c := &Config{
+		Addr:              r.str("WACHSAM_ADDR", "127.0.0.1:8080"),
+		DataDir:           r.str("WACHSAM_DATA_DIR", "./data"),
+		DatabaseURL:       r.secret("WACHSAM_DATABASE_URL"),
+		CoursesDir:        r.str("WACHSAM_COURSES_DIR", ""),
+		TokenKey:          r.secret("WACHSAM_TOKEN_KEY"),
+		PreviousTokenKeys: splitList(r.secret("WACHSAM_TOKEN_PREVIOUS_KEYS")),
+		AccessTokenTTL:    r.duration("WACHSAM_ACCESS_TOKEN_TTL", 15*time.Minute),
+		RefreshTokenTTL:   r.duration("WACHSAM_REFRESH_TOKEN_TTL", 30*24*time.Hour),
+		LoginLimitPerIP:   r.integer("WACHSAM_LOGIN_LIMIT_PER_IP", 50),
+		LoginLimitPerUser: r.integer("WACHSAM_LOGIN_LIMIT_PER_ACCOUNT", 10),
+		LoginLimitWindow:  r.duration("WACHSAM_LOGIN_LIMIT_WINDOW", 15*time.Minute),
+		TrustedProxies:    splitList(r.str("WACHSAM_TRUSTED_PROXIES", "")),
+		MaxBodyBytes:      r.integer("WACHSAM_MAX_BODY_BYTES", 1<<20),
+		ShutdownTimeout:   r.duration("WACHSAM_SHUTDOWN_TIMEOUT", 30*time.Second),
+		LogLevel:          r.str("WACHSAM_LOG_LEVEL", "info"),
+		S3: S3{
+			Endpoint:  r.str("WACHSAM_S3_ENDPOINT", ""),
+			Bucket:    r.str("WACHSAM_S3_BUCKET", ""),
+			AccessKey: r.secret("WACHSAM_S3_ACCESS_KEY"),
+			SecretKey: r.secret("WACHSAM_S3_SECRET_KEY"),
+			UseSSL:    r.boolean("WACHSAM_S3_USE_SSL", true),
+		},
+	}
+	base := r.str("WACHSAM_BASE_URL", "http://127.0.0.1:8080")
+	c.validate(&r, base)
+	if len(r.problems) > 0 {
+		return nil, errors.New("configuration: " + strings.Join(r.problems, "; "))
+	}
+	return c, nil
+}
+
+func (c *Config) validate(r *reader, base string) {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		r.fail("WACHSAM_ADDR must be host:port such as 127.0.0.1:8080 or :8080, got %q", c.Addr)
+	}
+	if c.DataDir == "" {
+		r.fail("WACHSAM_DATA_DIR must not be empty")
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		r.fail("WACHSAM_BASE_URL must be an absolute http(s) URL such as https://lernen.example.de, got %q", base)
+	} else {
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		c.BaseURL = u
+	}
+	if c.DatabaseURL != "" && !c.UsesPostgres() && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
+		r.fail("WACHSAM_DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file); leave it unset for the embedded database")
+	}
+	if c.UsesPostgres() && c.TokenKey == "" {
+		r.fail("WACHSAM_TOKEN_KEY (or WACHSAM_TOKEN_KEY_FILE) is required with PostgreSQL, so that every instance signs with the same key; generate one with `wachsam token-key`")
+	}
+	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
+		r.fail("WACHSAM_ACCESS_TOKEN_TTL must be between 1m and 1h, got %s", c.AccessTokenTTL)
+	}
+	if c.RefreshTokenTTL < c.AccessTokenTTL {
+		r.fail("WACHSAM_REFRESH_TOKEN_TTL must be longer than WACHSAM_ACCESS_TOKEN_TTL")
+	}
+	if c.LoginLimitPerIP < 1 || c.LoginLimitPerUser < 1 {
+		r.fail("WACHSAM_LOGIN_LIMIT_PER_IP and WACHSAM_LOGIN_LIMIT_PER_ACCOUNT must be at least 1")
+	}
+	if c.MaxBodyBytes < 1024 {
+		r.fail("WACHSAM_MAX_BODY_BYTES must be at least 1024")
+	}
+	for _, p := range c.TrustedProxies {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				r.fail("WACHSAM_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		r.fail("WACHSAM_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
+	}
+	if c.S3.Enabled() {
+		if c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "" {
+			r.fail("WACHSAM_S3_ENDPOINT is set, so WACHSAM_S3_BUCKET, WACHSAM_S3_ACCESS_KEY and WACHSAM_S3_SECRET_KEY are required too")
+		}
+		if strings.Contains(c.S3.Endpoint, "://") {
+			r.fail("WACHSAM_S3_ENDPOINT is host:port without a scheme (use WACHSAM_S3_USE_SSL), got %q", c.S3.Endpoint)
+		}
+	}
+}
+
+// reader collects problems instead of stopping at the first, so an operator fixes all at once.
+type reader struct {
+	src      Source
+	problems []string
+}
+
+func (r *reader) fail(format string, args ...any) {
+	r.problems = append(r.problems, fmt.Sprintf(format, args...))
+}
+
+func (r *reader) str(name, def string) string {
+	if v, ok := r.src(name); ok && strings.TrimSpace(v) != "" {
+		return strings.TrimSpace(v)
+	}
+	return def
+}
+
+// secret reads NAME or the file named by NAME_FILE (Docker and Kubernetes secrets), never both.
+func (r *reader) secret(name string) string {
+	v, hasValue := r.src(name)
+	path, hasFile := r.src(name + "_FILE")
+	switch {
+	case hasValue && hasFile && v != "" && path != "":
+		r.fail("set either %s or %s_FILE, not both", name, name)
+		return ""
+	case hasFile && path != "":
+		b, err := os.ReadFile(path)
+		if err != nil {
+			r.fail("%s_FILE: cannot read %q: %v", name, path, errors.Unwrap(err))
+			return ""
+		}
+		return strings.TrimSpace(string(b))
+	default:
+		return strings.TrimSpace(v)
+	}
+}
+
+func (r *reader) duration(name string, def time.Duration) time.Duration {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		r.fail("%s must be a duration such as 15m or 720h, got %q", name, s)
+		return def
+	}
+	return d
+}
+
+func (r *reader) integer(name string, def int) int {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		r.fail("%s must be a whole number, got %q", name, s)
+		return def
+	}
+	return n
+}
+
+func (r *reader) boolean(name string, def bool) bool {
+	s := r.str(name, "")
+	if s == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		r.fail("%s must be true or false, got %q", name, s)
+		return def
+	}
+	return b
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

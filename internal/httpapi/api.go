@@ -1,0 +1,54 @@
+// Package httpapi serves the JSON API under /api/v1: one file per resource, handlers that parse,
+// authorize through httpx, call the domain and respond. Errors travel to httpx's one error
+// handler as domain errors.
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// API holds the handlers' dependencies.
+type API struct {
+	Store    *store.Store
+	Identity *identity.Service
+}
+
+// Register mounts every API route on app.
+func (a *API) Register(app *fiber.App) {
+	app.Get("/api/openapi.json", a.openAPI)
+
+	v1 := app.Group("/api/v1")
+	v1.Post("/auth/login", a.login)
+	v1.Post("/auth/refresh", a.refresh)
+	v1.Post("/auth/logout", a.logout)
+
+	authed := v1.Group("", httpx.Bearer(a.Identity))
+	authed.Get("/me", a.me)
+	authed.Patch("/me", a.updateMe)
+
+	staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
+	admins := []model.Role{model.RoleAdmin, model.RoleOperator}
+	authed.Get("/admin/users", httpx.Require(staff...), a.listUsers)
+	authed.Post("/admin/users", httpx.Require(staff...), a.createUser)
+	authed.Get("/admin/users/:id", httpx.Require(staff...), a.getUser)
+	authed.Patch("/admin/users/:id", httpx.Require(staff...), a.updateUser)
+	authed.Post("/admin/users/:id/set-password-link", httpx.Require(staff...), a.setPasswordLink)
+	authed.Get("/admin/org-units", httpx.Require(staff...), a.listOrgUnits)
+	authed.Post("/admin/org-units", httpx.Require(staff...), a.createOrgUnit)
+	authed.Patch("/admin/org-units/:id", httpx.Require(staff...), a.renameOrgUnit)
+	authed.Delete("/admin/org-units/:id", httpx.Require(staff...), a.deleteOrgUnit)
+	authed.Get("/admin/tenant", httpx.Require(admins...), a.getOwnTenant)
+	authed.Patch("/admin/tenant", httpx.Require(admins...), a.updateOwnTenant)
+	authed.Get("/admin/audit", httpx.Require(admins...), a.listAudit)
+
+	op := authed.Group("/operator", httpx.Require(model.RoleOperator))
+	op.Get("/tenants", a.listTenants)
+	op.Post("/tenants", a.createTenant)
+	op.Get("/tenants/:slug", a.getTenant)
+	op.Patch("/tenants/:slug", a.updateTenant)
+}

@@ -1,0 +1,87 @@
+package httpapi
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/httpx"
+)
+
+func (a *API) listOrgUnits(c *fiber.Ctx) error {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return err
+	}
+	units, err := a.Store.ListOrgUnits(c.UserContext(), scope)
+	if err != nil {
+		return err
+	}
+	return c.JSON(units)
+}
+
+// createOrgUnit creates the unit at path and any missing parents; an existing path answers 200
+// with the unit, so scripts can call it repeatedly.
+func (a *API) createOrgUnit(c *fiber.Ctx) error {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Path string `json:"path"`
+	}
+	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	status := fiber.StatusCreated
+	if _, err := a.Store.OrgUnitByPath(c.UserContext(), scope, in.Path); err == nil {
+		status = fiber.StatusOK
+	}
+	unit, err := a.Store.EnsureOrgUnit(c.UserContext(), scope, in.Path)
+	if err != nil {
+		return err
+	}
+	if status == fiber.StatusCreated {
+		if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), unit.TenantID, "org_unit.create", unit.Path, nil); err != nil {
+			return err
+		}
+	}
+	return c.Status(status).JSON(unit)
+}
+
+func (a *API) renameOrgUnit(c *fiber.Ctx) error {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Name string `json:"name"`
+	}
+	if err := httpx.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	unit, err := a.Store.RenameOrgUnit(c.UserContext(), scope, c.Params("id"), in.Name)
+	if err != nil {
+		return err
+	}
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), unit.TenantID, "org_unit.rename", unit.Path, nil); err != nil {
+		return err
+	}
+	return c.JSON(unit)
+}
+
+func (a *API) deleteOrgUnit(c *fiber.Ctx) error {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return err
+	}
+	unit, err := a.Store.OrgUnitByID(c.UserContext(), scope, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if err := a.Store.DeleteOrgUnit(c.UserContext(), scope, unit.ID); err != nil {
+		return err
+	}
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), unit.TenantID, "org_unit.delete", unit.Path, nil); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/wachsam/wachsam/internal/model"
+)
+
+type orgUnitRow struct {
+	bun.BaseModel `bun:"table:org_units,alias:ou"`
+
+	ID        string    `bun:"id,pk"`
+	TenantID  string    `bun:"tenant_id"`
+	ParentID  string    `bun:"parent_id,nullzero"`
+	Name      string    `bun:"name"`
+	Path      string    `bun:"path"`
+	CreatedAt time.Time `bun:"created_at"`
+}
+
+func (r *orgUnitRow) model() model.OrgUnit {
+	return model.OrgUnit{ID: r.ID, TenantID: r.TenantID, ParentID: r.ParentID, Name: r.Name, Path: r.Path}
+}
+
+// errNeedsTenant is returned when an operator's all-tenants scope tries to create tenant data.
+var errNeedsTenant = model.Invalid("tenant", "choose the municipality to change with ?tenant=<slug>")
+
+// ListOrgUnits returns the scope's org units ordered by path (parents before children).
+func (s *Store) ListOrgUnits(ctx context.Context, scope Scope) ([]model.OrgUnit, error) {
+	var rows []orgUnitRow
+	if err := s.db.NewSelect().Model(&rows).ApplyQueryBuilder(scope.where("ou.tenant_id")).Order("path").Scan(ctx); err != nil {
+		return nil, dbErr("list org units", err)
+	}
+	out := make([]model.OrgUnit, len(rows))
+	for i := range rows {
+		out[i] = rows[i].model()
+	}
+	return out, nil
+}
+
+// OrgUnitByID finds an org unit inside the scope.
+func (s *Store) OrgUnitByID(ctx context.Context, scope Scope, id string) (model.OrgUnit, error) {
+	var row orgUnitRow
+	err := s.db.NewSelect().Model(&row).ApplyQueryBuilder(scope.where("ou.tenant_id")).Where("ou.id = ?", id).Scan(ctx)
+	return row.model(), dbErr("org unit", err)
+}
+
+// OrgUnitByPath finds an org unit by its path inside a one-tenant scope.
+func (s *Store) OrgUnitByPath(ctx context.Context, scope Scope, path string) (model.OrgUnit, error) {
+	norm, err := model.NormalizeOrgUnitPath(path)
+	if err != nil {
+		return model.OrgUnit{}, err
+	}
+	var row orgUnitRow
+	err = s.db.NewSelect().Model(&row).ApplyQueryBuilder(scope.where("ou.tenant_id")).Where("ou.path = ?", norm).Scan(ctx)
+	return row.model(), dbErr(fmt.Sprintf("org unit %q", norm), err)
+}
+
+// EnsureOrgUnit returns the org unit at path, creating it and any missing parents.
+func (s *Store) EnsureOrgUnit(ctx context.Context, scope Scope, path string) (model.OrgUnit, error) {
+	if scope.all || scope.tenantID == "" {
+		return model.OrgUnit{}, errNeedsTenant
+	}
+	parts, err := model.SplitOrgUnitPath(path)
+	if err != nil {
+		return model.OrgUnit{}, err
+	}
+	var unit model.OrgUnit
+	err = s.InTx(ctx, func(tx *Store) error {
+		parentID := ""
+		for i, name := range parts {
+			p := strings.Join(parts[:i+1], "/")
+			var row orgUnitRow
+			err := tx.db.NewSelect().Model(&row).Where("tenant_id = ? AND path = ?", scope.tenantID, p).Scan(ctx)
+			if err = dbErr("org unit", err); err != nil && !isNotFound(err) {
+				return err
+			} else if err != nil {
+				row = orgUnitRow{ID: newID(), TenantID: scope.tenantID, ParentID: parentID, Name: name, Path: p, CreatedAt: tx.now()}
+				if _, err := tx.db.NewInsert().Model(&row).Exec(ctx); err != nil {
+					return dbErr("create org unit "+p, err)
+				}
+			}
+			parentID = row.ID
+			unit = row.model()
+		}
+		return nil
+	})
+	return unit, err
+}
+
+// RenameOrgUnit gives an org unit a new name and rewrites its own and its descendants' paths.
+func (s *Store) RenameOrgUnit(ctx context.Context, scope Scope, id, newName string) (model.OrgUnit, error) {
+	parts, err := model.SplitOrgUnitPath(newName)
+	if err != nil {
+		return model.OrgUnit{}, err
+	}
+	if len(parts) != 1 {
+		return model.OrgUnit{}, model.Invalid("name", "must not contain \"/\"; to move a unit, create it under its new parent")
+	}
+	var unit model.OrgUnit
+	err = s.InTx(ctx, func(tx *Store) error {
+		old, err := tx.OrgUnitByID(ctx, scope, id)
+		if err != nil {
+			return err
+		}
+		newPath := parts[0]
+		if i := strings.LastIndex(old.Path, "/"); i >= 0 {
+			newPath = old.Path[:i+1] + parts[0]
+		}
+		var units []orgUnitRow
+		where, args := subtreeOf("path", old.Path)
+		if err := tx.db.NewSelect().Model(&units).Where("tenant_id = ?", old.TenantID).Where(where, args...).Scan(ctx); err != nil {
+			return dbErr("rename org unit", err)
+		}
+		for _, u := range units {
+			q := tx.db.NewUpdate().Model((*orgUnitRow)(nil)).Set("path = ?", newPath+u.Path[len(old.Path):]).Where("id = ?", u.ID)
+			if u.ID == id {
+				q = q.Set("name = ?", parts[0])
+			}
+			if _, err := q.Exec(ctx); err != nil {
+				return dbErr("rename org unit to "+newPath, err)
+			}
+		}
+		unit, err = tx.OrgUnitByID(ctx, scope, id)
+		return err
+	})
+	return unit, err
+}
+
+// DeleteOrgUnit removes an empty org unit; one with sub-units or members is model.ErrConflict.
+func (s *Store) DeleteOrgUnit(ctx context.Context, scope Scope, id string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.OrgUnitByID(ctx, scope, id); err != nil {
+			return err
+		}
+		children, err := tx.db.NewSelect().Model((*orgUnitRow)(nil)).Where("parent_id = ?", id).Count(ctx)
+		if err != nil {
+			return dbErr("count sub-units", err)
+		}
+		members, err := tx.db.NewSelect().Model((*userRow)(nil)).Where("org_unit_id = ?", id).Count(ctx)
+		if err != nil {
+			return dbErr("count members", err)
+		}
+		if children > 0 || members > 0 {
+			return model.Conflict("the org unit still has %d sub-units and %d members; move or remove them first", children, members)
+		}
+		_, err = tx.db.NewDelete().Model((*orgUnitRow)(nil)).Where("id = ?", id).Exec(ctx)
+		return dbErr("delete org unit", err)
+	})
+}

@@ -1,0 +1,176 @@
+// Package store keeps Wachsam's data in PostgreSQL or SQLite through bun. It is the only
+// package (with app and migrations) that knows SQL. Not-found becomes model.ErrNotFound and a
+// unique-key clash model.ErrConflict, so callers never see a driver's error.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/migrate"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/migrations"
+)
+
+// Store is a handle on the database, or on one transaction of it (see InTx).
+type Store struct {
+	root *bun.DB
+	db   bun.IDB
+	now  func() time.Time
+}
+
+// OpenPostgres connects to PostgreSQL at url.
+func OpenPostgres(ctx context.Context, url string) (*Store, error) {
+	sqldb, err := sql.Open("pgx", url)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	sqldb.SetMaxOpenConns(32)
+	sqldb.SetMaxIdleConns(32)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return open(ctx, bun.NewDB(sqldb, pgdialect.New()))
+}
+
+// OpenSQLite opens (creating if needed) the SQLite database file at path.
+//
+// SQLite allows one writer at a time; a single connection makes that explicit and avoids
+// SQLITE_BUSY inside the process, while WAL and the busy timeout let a second process (the CLI
+// beside a running server) wait its turn instead of failing.
+func OpenSQLite(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create directory for %s: %w", path, err)
+		}
+	}
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate&_time_format=sqlite"
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	sqldb.SetMaxOpenConns(1)
+	return open(ctx, bun.NewDB(sqldb, sqlitedialect.New()))
+}
+
+func open(ctx context.Context, db *bun.DB) (*Store, error) {
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect: %w", err)
+	}
+	return &Store{root: db, db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}, nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error { return s.root.Close() }
+
+// Ping reports whether the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.root.PingContext(ctx) }
+
+// Dialect names the database: "pg" or "sqlite".
+func (s *Store) Dialect() string {
+	if s.root.Dialect().Name() == dialect.PG {
+		return "pg"
+	}
+	return "sqlite"
+}
+
+// MigrationsFS returns the migration files of the store's dialect.
+func (s *Store) MigrationsFS() fs.FS {
+	if s.Dialect() == "pg" {
+		return migrations.Postgres()
+	}
+	return migrations.SQLite()
+}
+
+// Migrate applies every pending migration and returns the names it applied.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	ms := migrate.NewMigrations()
+	if err := ms.Discover(s.MigrationsFS()); err != nil {
+		return nil, fmt.Errorf("store: discover migrations: %w", err)
+	}
+	m := migrate.NewMigrator(s.root, ms)
+	if err := m.Init(ctx); err != nil {
+		return nil, fmt.Errorf("store: init migrations: %w", err)
+	}
+	if err := m.Lock(ctx); err != nil {
+		return nil, fmt.Errorf("store: lock migrations: %w", err)
+	}
+	defer m.Unlock(ctx) //nolint:errcheck // an unlock failure leaves a lock row an operator can see
+	group, err := m.Migrate(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	var names []string
+	for _, mig := range group.Migrations {
+		names = append(names, mig.Name+"_"+mig.Comment)
+	}
+	return names, nil
+}
+
+// InTx runs fn with a Store bound to one transaction; fn's error rolls it back.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	if _, inTx := s.db.(bun.Tx); inTx {
+		return fn(s)
+	}
+	return s.root.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(&Store{root: s.root, db: tx, now: s.now})
+	})
+}
+
+// SetClock replaces the clock (tests of expiry).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// dbErr maps driver errors to model errors and adds context. what says what was attempted.
+func dbErr(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: %s: %w", what, model.ErrNotFound)
+	}
+	if isUniqueViolation(err) {
+		return fmt.Errorf("store: %s: %w", what, model.ErrConflict)
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var liteErr *sqlite.Error
+	if errors.As(err, &liteErr) {
+		code := liteErr.Code()
+		return code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// subtreeOf matches an org unit path and everything below it without LIKE, so names holding
+// '%' or '_' need no escaping.
+func subtreeOf(column, path string) (string, []any) {
+	prefix := path + "/"
+	return "(" + column + " = ? OR substr(" + column + ", 1, ?) = ?)", []any{path, len([]rune(prefix)), prefix}
+}
+
+func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }

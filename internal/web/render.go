@@ -1,0 +1,114 @@
+// Package web serves the server-rendered pages: login, logout, set-password and the learner's
+// pages. They work without JavaScript, speak German and English, and use the same identity
+// service and tokens as the API, kept in HttpOnly cookies.
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/i18n"
+)
+
+// templates holds one parsed template set per page, each joined with the layout. They are
+// parsed once at start.
+type templates struct {
+	pages map[string]*template.Template
+}
+
+func parseTemplates(fsys fs.FS) (*templates, error) {
+	t := &templates{pages: map[string]*template.Template{}}
+	names, err := fs.Glob(fsys, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		page := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
+		if page == "layout" {
+			continue
+		}
+		tpl, err := template.New(page).ParseFS(fsys, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", name, err)
+		}
+		t.pages[page] = tpl
+	}
+	return t, nil
+}
+
+// View is what every page template sees.
+type View struct {
+	Lang           string
+	Title          string
+	User           *ViewUser
+	Tenant         string
+	CSRF           string
+	Notice         string // message key of a success notice
+	Error          string // message key of an error
+	OtherLanguages []LanguageLink
+	Data           any
+
+	catalog *i18n.Catalog
+}
+
+// ViewUser is the signed-in user as pages show them.
+type ViewUser struct {
+	Name string
+}
+
+// LanguageLink switches the page to another language.
+type LanguageLink struct {
+	Code, Name, URL string
+}
+
+// T translates a message key into the page's language.
+func (v *View) T(key string, args ...any) string { return v.catalog.T(v.Lang, key, args...) }
+
+// render writes page with status.
+func (w *Web) render(c *fiber.Ctx, status int, page, titleKey string, v *View) error {
+	tpl, ok := w.tpl.pages[page]
+	if !ok {
+		return fmt.Errorf("web: no template %q", page)
+	}
+	v.catalog = w.catalog
+	if v.Lang == "" {
+		v.Lang = w.language(c)
+	}
+	if v.Title == "" {
+		v.Title = v.T(titleKey)
+	}
+	if v.CSRF == "" {
+		v.CSRF, _ = c.Locals(csrfContextKey).(string)
+	}
+	for _, l := range w.catalog.Languages() {
+		if l != v.Lang {
+			v.OtherLanguages = append(v.OtherLanguages, LanguageLink{Code: l, Name: w.catalog.T(l, "lang."+l), URL: withLang(c, l)})
+		}
+	}
+	var buf bytes.Buffer
+	if err := tpl.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return fmt.Errorf("web: render %s: %w", page, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, v.Lang)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// withLang is the current URL with ?lang= set, for the language switch.
+func withLang(c *fiber.Ctx, lang string) string {
+	q := url.Values{}
+	for k, v := range c.Queries() {
+		if k != "lang" {
+			q.Set(k, v)
+		}
+	}
+	q.Set("lang", lang)
+	return c.Path() + "?" + q.Encode()
+}

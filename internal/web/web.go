@@ -1,0 +1,217 @@
+package web
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/utils"
+
+	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/i18n"
+	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// Cookie names. The access cookie lives as long as the token; the refresh cookie as long as the
+// session. Both are HttpOnly, so page scripts never see tokens.
+const (
+	accessCookie  = "wachsam_at"
+	refreshCookie = "wachsam_rt"
+	langCookie    = "wachsam_lang"
+	csrfCookie    = "wachsam_csrf"
+)
+
+const csrfContextKey = "csrf_token"
+
+// Web holds the pages' dependencies.
+type Web struct {
+	store    *store.Store
+	identity *identity.Service
+	catalog  *i18n.Catalog
+	tpl      *templates
+	static   fs.FS
+	tls      bool
+	log      *slog.Logger
+}
+
+// Options configure the pages.
+type Options struct {
+	Store    *store.Store
+	Identity *identity.Service
+	Frontend fs.FS // templates/ and i18n/
+	Static   fs.FS // served under /static/
+	Catalog  *i18n.Catalog
+	TLS      bool
+	Log      *slog.Logger
+}
+
+// New parses the templates once.
+func New(o Options) (*Web, error) {
+	tpl, err := parseTemplates(o.Frontend)
+	if err != nil {
+		return nil, err
+	}
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
+}
+
+// Register mounts the pages on app.
+func (w *Web) Register(app *fiber.App) {
+	app.Use("/static", func(c *fiber.Ctx) error {
+		// Static files are versioned with the binary; an hour of caching is safe and fast.
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+		return c.Next()
+	}, filesystem.New(filesystem.Config{Root: http.FS(w.static)}))
+
+	pages := app.Group("", w.csrf(), w.session)
+	pages.Get("/login", w.loginPage)
+	pages.Post("/login", w.loginSubmit)
+	pages.Post("/logout", w.logout)
+	pages.Get("/set-password", w.setPasswordPage)
+	pages.Post("/set-password", w.setPasswordSubmit)
+	pages.Get("/", w.requireLogin, w.home)
+}
+
+// csrf protects every form with a token bound to a cookie (Fiber's double-submit middleware).
+func (w *Web) csrf() fiber.Handler {
+	return csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     csrfCookie,
+		CookieSameSite: "Lax",
+		CookieSecure:   w.tls,
+		CookieHTTPOnly: true,
+		Expiration:     4 * time.Hour,
+		KeyGenerator:   utils.UUIDv4,
+		ContextKey:     csrfContextKey,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return &model.DetailedError{Kind: model.ErrForbidden, Detail: "error.csrf"}
+		},
+	})
+}
+
+// session reads the signed-in user from the access cookie. When it has expired, a page
+// navigation (GET) spends the refresh cookie for a new pair. Only navigations refresh: parallel
+// sub-requests racing to spend the same refresh token would look like token theft.
+func (w *Web) session(c *fiber.Ctx) error {
+	if tok := c.Cookies(accessCookie); tok != "" {
+		if p, err := w.identity.Authenticate(tok); err == nil {
+			httpx.SetPrincipal(c, p)
+			return c.Next()
+		}
+	}
+	if rt := c.Cookies(refreshCookie); rt != "" && c.Method() == fiber.MethodGet {
+		t, err := w.identity.Refresh(c.UserContext(), rt)
+		if err != nil {
+			w.clearSession(c)
+			return c.Next()
+		}
+		w.setSession(c, t)
+		if p, err := w.identity.Authenticate(t.AccessToken); err == nil {
+			httpx.SetPrincipal(c, p)
+		}
+	}
+	return c.Next()
+}
+
+func (w *Web) requireLogin(c *fiber.Ctx) error {
+	if _, ok := httpx.PrincipalOf(c); ok {
+		return c.Next()
+	}
+	return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+}
+
+func (w *Web) setSession(c *fiber.Ctx, t identity.Tokens) {
+	w.cookie(c, accessCookie, t.AccessToken, t.AccessExpires)
+	w.cookie(c, refreshCookie, t.RefreshToken, t.RefreshExpires)
+}
+
+func (w *Web) clearSession(c *fiber.Ctx) {
+	w.cookie(c, accessCookie, "", time.Unix(1, 0))
+	w.cookie(c, refreshCookie, "", time.Unix(1, 0))
+}
+
+func (w *Web) cookie(c *fiber.Ctx, name, value string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HTTPOnly: true, Secure: w.tls, SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+// language picks the page language: ?lang= (remembered in a cookie), the cookie, the signed-in
+// user's setting, the browser's Accept-Language, the municipality's default, German.
+func (w *Web) language(c *fiber.Ctx) string {
+	if l, ok := c.Locals("lang").(string); ok {
+		return l
+	}
+	var candidates []string
+	if q := c.Query("lang"); w.catalog.Has(q) {
+		candidates = append(candidates, q)
+		c.Cookie(&fiber.Cookie{Name: langCookie, Value: q, Path: "/", Expires: time.Now().AddDate(1, 0, 0), HTTPOnly: true, Secure: w.tls, SameSite: fiber.CookieSameSiteLaxMode})
+	}
+	candidates = append(candidates, c.Cookies(langCookie))
+	fallback := i18n.Default
+	if p, ok := httpx.PrincipalOf(c); ok {
+		if u, err := w.store.UserByID(c.UserContext(), store.AllTenants(), p.UserID); err == nil {
+			candidates = append(candidates, u.Language)
+		}
+		if p.TenantID != "" {
+			if t, err := w.store.TenantByID(c.UserContext(), p.TenantID); err == nil {
+				fallback = t.Settings.DefaultLanguage
+			}
+		}
+	}
+	l := w.catalog.Negotiate(c.Get(fiber.HeaderAcceptLanguage), fallback, candidates...)
+	c.Locals("lang", l)
+	return l
+}
+
+// ErrorPage renders an error for browser routes (the httpx error handler calls it).
+func (w *Web) ErrorPage(c *fiber.Ctx, p httpx.Problem) error {
+	msg := "error.generic"
+	switch p.Status {
+	case 403:
+		msg = "error.403"
+		if p.Detail == "error.csrf" {
+			msg = "error.csrf"
+		}
+	case 404:
+		msg = "error.404"
+	case 429:
+		msg = "error.429"
+	case 500, 503:
+		msg = "error.500"
+	}
+	v := &View{Data: map[string]string{"Message": msg, "RequestID": p.RequestID}}
+	if err := w.render(c, p.Status, "error", "error.title", v); err != nil {
+		return c.Status(p.Status).SendString(p.Title)
+	}
+	return nil
+}
+
+// safeNext keeps a post-login redirect on this site: a local path, never "//host" or a URL.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// principalUser loads the signed-in user for display.
+func (w *Web) principalUser(c *fiber.Ctx, p auth.Principal) (*ViewUser, string, error) {
+	u, err := w.store.UserByID(c.UserContext(), store.AllTenants(), p.UserID)
+	if err != nil {
+		return nil, "", err
+	}
+	tenant := ""
+	if u.TenantID != "" {
+		if t, err := w.store.TenantByID(c.UserContext(), u.TenantID); err == nil {
+			tenant = t.Name
+		}
+	}
+	return &ViewUser{Name: u.Name}, tenant, nil
+}
