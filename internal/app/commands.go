@@ -47,7 +47,7 @@ func serve(ctx context.Context, args []string, io IO) error {
 		return err
 	}
 	if *demo {
-		if err := seedDemo(ctx, srv, io.Stdout); err != nil {
+		if err := SeedDemo(ctx, srv, io.Stdout); err != nil {
 			return err
 		}
 	}
@@ -55,20 +55,25 @@ func serve(ctx context.Context, args []string, io IO) error {
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s (%v); choose another address with WACHSAM_ADDR or --addr", cfg.Addr, errors.Unwrap(err))
 	}
+	return Serve(ctx, srv, ln)
+}
+
+// Serve answers requests on ln until ctx ends (SIGTERM or Ctrl-C), then stops accepting new
+// connections and lets requests in flight finish, up to the configured shutdown timeout.
+func Serve(ctx context.Context, srv *Server, ln net.Listener) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.App.Listener(ln) }()
-	log.Info("wachsam is serving", "addr", ln.Addr().String(), "base_url", cfg.BaseURL.String(), "database", st.Dialect())
+	srv.Log.Info("wachsam is serving", "addr", ln.Addr().String(), "base_url", srv.Config.BaseURL.String(), "database", srv.Store.Dialect())
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
-	// Stop accepting, let in-flight requests finish, then close the database.
-	log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
-	if err := srv.App.ShutdownWithTimeout(cfg.ShutdownTimeout); err != nil {
+	srv.Log.Info("shutting down", "timeout", srv.Config.ShutdownTimeout.String())
+	if err := srv.App.ShutdownWithTimeout(srv.Config.ShutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
-	log.Info("stopped")
+	srv.Log.Info("stopped")
 	return nil
 }
 

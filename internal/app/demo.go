@@ -31,10 +31,10 @@ var demoUsers = []demoUser{
 
 var demoOperator = demoUser{"betrieb@wachsam.example", "Sabine Betrieb", "", "", []model.Role{model.RoleOperator}}
 
-// seedDemo creates the municipality "Musterstadt" with users of each role on an empty
+// SeedDemo creates the municipality "Musterstadt" with users of each role on an empty
 // database, or finds it from an earlier demo run, and prints how to sign in. It refuses to run
 // on a database that holds real municipalities.
-func seedDemo(ctx context.Context, srv *Server, out io.Writer) error {
+func SeedDemo(ctx context.Context, srv *Server, out io.Writer) error {
 	demo, real, err := srv.Store.CountTenants(ctx)
 	if err != nil {
 		return err

@@ -1,0 +1,231 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"github.com/wachsam/wachsam/internal/app"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+	"github.com/wachsam/wachsam/internal/testenv"
+)
+
+// run executes a CLI command with the given stdin and returns exit code, stdout and stderr.
+func run(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := app.Run(context.Background(), args, app.IO{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut})
+	return code, out.String(), errOut.String()
+}
+
+// useDatabase points the CLI at a fresh database of dialect through the environment.
+func useDatabase(t *testing.T, dialect string) {
+	t.Setenv("WACHSAM_DATA_DIR", t.TempDir())
+	t.Setenv("WACHSAM_DATABASE_URL", testenv.DatabaseURL(t, dialect))
+	t.Setenv("WACHSAM_TOKEN_KEY", auth.GenerateKey())
+	t.Setenv("WACHSAM_LOG_LEVEL", "error")
+}
+
+func TestTenantAndUserCommands(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		useDatabase(t, dialect)
+		if code, out, errOut := run(t, "", "migrate"); code != 0 || !strings.Contains(out, "up to date") {
+			t.Fatalf("migrate: %d %s %s", code, out, errOut)
+		}
+		if code, out, _ := run(t, "", "tenant", "create", "--slug", "musterstadt", "--name", "Stadt Musterstadt"); code != 0 || !strings.Contains(out, "musterstadt") {
+			t.Fatalf("tenant create: %d %s", code, out)
+		}
+		code, _, errOut := run(t, "", "tenant", "create", "--slug", "musterstadt", "--name", "Nochmal")
+		if code != 1 || !strings.Contains(errOut, "exists already") || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+			t.Errorf("duplicate tenant: %d %q", code, errOut)
+		}
+		// With a password from stdin the user can sign in at once.
+		code, out, errOut := run(t, "ein sicheres Passwort\n", "user", "create", "--tenant", "musterstadt", "--email", "anna@musterstadt.example",
+			"--name", "Anna Becker", "--role", "learner,hr", "--org-unit", "Fachbereich 1/Bürgeramt", "--password-stdin")
+		if code != 0 || !strings.Contains(out, "learner,hr") || strings.Contains(out, "set-password") {
+			t.Fatalf("user create: %d %s %s", code, out, errOut)
+		}
+		// Without one, a single-use link is printed.
+		code, out, _ = run(t, "", "user", "create", "--tenant", "musterstadt", "--email", "ben@musterstadt.example", "--name", "Ben")
+		if code != 0 || !strings.Contains(out, "/set-password?token=") {
+			t.Errorf("user create without password: %d %s", code, out)
+		}
+		code, out, _ = run(t, "", "user", "create", "--email", "op@wachsam.example", "--name", "Op", "--role", "operator")
+		if code != 0 {
+			t.Errorf("operator create: %d %s", code, out)
+		}
+		for _, c := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"user", "create", "--email", "x@y.example", "--name", "X"}, "--tenant is required"},
+			{[]string{"user", "create", "--tenant", "nowhere", "--email", "x@y.example", "--name", "X"}, "no municipality with the slug"},
+			{[]string{"user", "create", "--tenant", "musterstadt", "--email", "x@y.example", "--name", "X", "--role", "boss"}, "unknown role"},
+			{[]string{"user", "create", "--tenant", "musterstadt", "--email", "kaputt", "--name", "X"}, "e-mail address"},
+			{[]string{"user", "create", "--tenant", "musterstadt", "--email", "anna@musterstadt.example", "--name", "X"}, "exists already"},
+			{[]string{"user", "import"}, "unknown command"},
+			{[]string{"frobnicate"}, "unknown command"},
+		} {
+			code, _, errOut := run(t, "", c.args...)
+			if code != 1 || !strings.Contains(errOut, c.want) {
+				t.Errorf("%v: %d %q, want %q", c.args, code, errOut, c.want)
+			}
+		}
+		if code, _, errOut := run(t, "", "user", "create", "--tenant", "musterstadt", "--email", "c@musterstadt.example", "--name", "C", "--password-stdin"); code != 1 || !strings.Contains(errOut, "standard input is empty") {
+			t.Errorf("empty stdin: %d %q", code, errOut)
+		}
+		if code, _, errOut := run(t, "kurz", "user", "create", "--tenant", "musterstadt", "--email", "d@musterstadt.example", "--name", "D", "--password-stdin"); code != 1 || !strings.Contains(errOut, "at least 10") {
+			t.Errorf("short password: %d %q", code, errOut)
+		}
+	})
+}
+
+func TestBadConfigurationExplainsItself(t *testing.T) {
+	t.Setenv("WACHSAM_DATABASE_URL", "postgres://nowhere/db")
+	t.Setenv("WACHSAM_TOKEN_KEY", "")
+	code, _, errOut := run(t, "", "migrate")
+	if code != 1 || !strings.Contains(errOut, "WACHSAM_TOKEN_KEY") {
+		t.Errorf("%d %q", code, errOut)
+	}
+}
+
+func TestDemoSeedsOnceAndRefusesRealData(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		ctx := context.Background()
+		cfg := testenv.Config(t, dialect, nil)
+		st, err := app.OpenStore(ctx, cfg, testenv.Logger(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		srv, err := app.NewServer(cfg, st, testenv.Logger(t), app.ServerOptions{Argon2: &testenv.CheapArgon2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if err := app.SeedDemo(ctx, srv, &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"admin@musterstadt.example", "personal@musterstadt.example", "betrieb@wachsam.example", app.DemoPassword} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("demo output lacks %q", want)
+			}
+		}
+		// A second run finds its own demo data and changes nothing.
+		if err := app.SeedDemo(ctx, srv, &bytes.Buffer{}); err != nil {
+			t.Fatalf("second demo run: %v", err)
+		}
+		users, _, _ := st.ListUsers(ctx, store.AllTenants(), store.UserFilter{})
+		if len(users) != 7 {
+			t.Errorf("%d users after two demo runs", len(users))
+		}
+		if _, _, err := srv.Identity.Login(ctx, "personal@musterstadt.example", app.DemoPassword, "127.0.0.1"); err != nil {
+			t.Errorf("demo login: %v", err)
+		}
+		// Real municipalities: refuse.
+		real := model.Tenant{Slug: "echt", Name: "Echt", Settings: model.DefaultSettings()}
+		st.CreateTenant(ctx, &real)
+		if err := app.SeedDemo(ctx, srv, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "refuses") {
+			t.Errorf("demo on real data: %v", err)
+		}
+	})
+}
+
+// Serve finishes requests in flight when it is told to stop (SIGTERM cancels the context).
+func TestServeShutsDownGracefully(t *testing.T) {
+	srv := testenv.Server(t, "sqlite", nil)
+	slowStarted := make(chan struct{})
+	srv.App.Get("/test/slow", func(c *fiber.Ctx) error {
+		close(slowStarted)
+		time.Sleep(500 * time.Millisecond)
+		return c.SendString("finished")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- app.Serve(ctx, srv, ln) }()
+	waitFor(t, "http://"+addr+"/healthz")
+
+	result := make(chan string)
+	go func() {
+		res, err := http.Get("http://" + addr + "/test/slow")
+		if err != nil {
+			result <- err.Error()
+			return
+		}
+		defer res.Body.Close()
+		b := new(bytes.Buffer)
+		b.ReadFrom(res.Body)
+		result <- b.String()
+	}()
+	<-slowStarted
+	cancel()
+	if got := <-result; got != "finished" {
+		t.Errorf("in-flight request: %q", got)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Error("still accepting connections after shutdown")
+	}
+}
+
+// Without a configured key, the embedded database mode generates one and keeps it.
+func TestServeGeneratesATokenKeyForTheEmbeddedDatabase(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("WACHSAM_DATA_DIR", dir)
+	t.Setenv("WACHSAM_TOKEN_KEY", "")
+	t.Setenv("WACHSAM_DATABASE_URL", "")
+	t.Setenv("WACHSAM_LOG_LEVEL", "error")
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--addr", addr}, app.IO{Stdin: strings.NewReader(""), Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}})
+	}()
+	waitFor(t, "http://"+addr+"/readyz")
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exited %d", code)
+	}
+	key, err := os.ReadFile(filepath.Join(dir, "token.key"))
+	if err != nil || len(strings.TrimSpace(string(key))) != 44 {
+		t.Errorf("token key: %q %v", key, err)
+	}
+	if info, err := os.Stat(filepath.Join(dir, "token.key")); err == nil && info.Mode().Perm() != 0o600 {
+		t.Errorf("token key mode %v", info.Mode().Perm())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "wachsam.db")); err != nil {
+		t.Errorf("no SQLite database in the data dir: %v", err)
+	}
+}
+
+func waitFor(t *testing.T, url string) {
+	t.Helper()
+	for range 100 {
+		if res, err := http.Get(url); err == nil {
+			res.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal(fmt.Sprintf("server at %s did not start", url))
+}

@@ -1,0 +1,77 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(vars map[string]string) Source {
+	return func(name string) (string, bool) { v, ok := vars[name]; return v, ok }
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DataDir != "./data" || c.BaseURL.String() != "http://127.0.0.1:8080" ||
+		c.UsesPostgres() || c.SQLitePath() != filepath.Join("data", "wachsam.db") || c.AccessTokenTTL != 15*time.Minute || c.TLS() || c.S3.Enabled() {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestEveryProblemIsReportedAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{
+		"WACHSAM_ADDR":             "8080",
+		"WACHSAM_BASE_URL":         "lernen.example.de",
+		"WACHSAM_DATABASE_URL":     "mysql://x",
+		"WACHSAM_ACCESS_TOKEN_TTL": "forever",
+		"WACHSAM_S3_ENDPOINT":      "http://minio:9000",
+		"WACHSAM_LOG_LEVEL":        "loud",
+	}))
+	if err == nil {
+		t.Fatal("bad configuration accepted")
+	}
+	for _, want := range []string{"WACHSAM_ADDR must be host:port", "WACHSAM_BASE_URL must be an absolute", "WACHSAM_DATABASE_URL must start with",
+		"WACHSAM_ACCESS_TOKEN_TTL must be a duration", "WACHSAM_S3_BUCKET", "without a scheme", "WACHSAM_LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+}
+
+func TestPostgresNeedsATokenKey(t *testing.T) {
+	_, err := Load(env(map[string]string{"WACHSAM_DATABASE_URL": "postgres://db/wachsam"}))
+	if err == nil || !strings.Contains(err.Error(), "WACHSAM_TOKEN_KEY") {
+		t.Fatalf("err = %v", err)
+	}
+	c, err := Load(env(map[string]string{"WACHSAM_DATABASE_URL": "postgres://db/wachsam", "WACHSAM_TOKEN_KEY": "k", "WACHSAM_BASE_URL": "https://lernen.example.de/"}))
+	if err != nil || !c.UsesPostgres() || !c.TLS() || c.BaseURL.String() != "https://lernen.example.de" {
+		t.Fatalf("c = %+v, err = %v", c, err)
+	}
+}
+
+func TestSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "key")
+	os.WriteFile(path, []byte("geheim\n"), 0o600)
+	c, err := Load(env(map[string]string{"WACHSAM_TOKEN_KEY_FILE": path}))
+	if err != nil || c.TokenKey != "geheim" {
+		t.Fatalf("c.TokenKey = %q, err = %v", c.TokenKey, err)
+	}
+	_, err = Load(env(map[string]string{"WACHSAM_TOKEN_KEY_FILE": path, "WACHSAM_TOKEN_KEY": "x"}))
+	if err == nil || !strings.Contains(err.Error(), "not both") {
+		t.Errorf("both set: %v", err)
+	}
+	_, err = Load(env(map[string]string{"WACHSAM_S3_SECRET_KEY_FILE": filepath.Join(dir, "missing")}))
+	if err == nil || !strings.Contains(err.Error(), "WACHSAM_S3_SECRET_KEY_FILE: cannot read") {
+		t.Errorf("missing file: %v", err)
+	}
+	// The error names the file, never a secret's value.
+	if err != nil && strings.Contains(err.Error(), "geheim") {
+		t.Error("secret in error message")
+	}
+}
