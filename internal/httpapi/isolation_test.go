@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -123,7 +122,10 @@ func TestIsolationWalk(t *testing.T) {
 			t.Errorf("admin of b sees %d users, want 2", len(usersB))
 		}
 		// A missing id answers exactly like a foreign one.
-		r := e.Do("GET", "/api/v1/admin/users/"+fmt.Sprintf("%036d", 0), tokenB, nil)
+		r := e.Do("GET", "/api/v1/admin/users/00000000-0000-7000-8000-000000000000", tokenB, nil)
+		if r := e.Do("GET", "/api/v1/admin/users/not-a-uuid", tokenB, nil); r.StatusCode != 404 {
+			t.Errorf("malformed id: %d", r.StatusCode)
+		}
 		foreign := e.Do("GET", "/api/v1/admin/users/"+userA.ID, tokenB, nil)
 		if r.StatusCode != foreign.StatusCode || stripID(r.Body) != stripID(foreign.Body) {
 			t.Errorf("missing and foreign differ:\n%s\n%s", r.Body, foreign.Body)

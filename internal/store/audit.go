@@ -51,6 +51,9 @@ func (s *Store) ListAudit(ctx context.Context, scope Scope, limit int, before st
 		Join("LEFT JOIN users AS u ON u.id = a.actor_id").
 		ApplyQueryBuilder(scope.where("a.tenant_id")).OrderExpr("a.id DESC").Limit(int64(limit))
 	if before != "" {
+		if err := checkID("audit entry", before); err != nil {
+			return nil, model.Invalid("before", "is not the id of an audit entry")
+		}
 		// ids are UUIDv7, ordered by creation time, so they double as a cursor.
 		q = q.Where("a.id < ?", before)
 	}

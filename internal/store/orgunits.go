@@ -44,6 +44,9 @@ func (s *Store) ListOrgUnits(ctx context.Context, scope Scope) ([]model.OrgUnit,
 
 // OrgUnitByID finds an org unit inside the scope.
 func (s *Store) OrgUnitByID(ctx context.Context, scope Scope, id string) (model.OrgUnit, error) {
+	if err := checkID("org unit", id); err != nil {
+		return model.OrgUnit{}, err
+	}
 	var row orgUnitRow
 	err := s.db.NewSelect().Model(&row).ApplyQueryBuilder(scope.where("ou.tenant_id")).Where("ou.id = ?", id).Scan(ctx)
 	return row.model(), dbErr("org unit", err)

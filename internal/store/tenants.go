@@ -69,6 +69,9 @@ func (s *Store) TenantBySlug(ctx context.Context, slug string) (model.Tenant, er
 
 // TenantByID finds a tenant by id.
 func (s *Store) TenantByID(ctx context.Context, id string) (model.Tenant, error) {
+	if err := checkID("tenant", id); err != nil {
+		return model.Tenant{}, err
+	}
 	var row tenantRow
 	err := s.db.NewSelect().Model(&row).Where("id = ?", id).Scan(ctx)
 	return row.model(), dbErr("tenant", err)

@@ -124,6 +124,9 @@ func (s *Store) setRoles(ctx context.Context, userID string, roles []model.Role)
 
 // UserByID finds a user inside the scope.
 func (s *Store) UserByID(ctx context.Context, scope Scope, id string) (model.User, error) {
+	if err := checkID("user", id); err != nil {
+		return model.User{}, err
+	}
 	var rows []userRow
 	err := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).Where("u.id = ?", id).Scan(ctx)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/google/uuid"
 
 	"github.com/wachsam/wachsam/internal/model"
 )
@@ -21,3 +22,13 @@ func expectOne(res sql.Result, what string) error {
 }
 
 func isNotFound(err error) bool { return errors.Is(err, model.ErrNotFound) }
+
+// checkID refuses ids that are not UUIDs before they reach the database: PostgreSQL would
+// reject them with an error, SQLite would find nothing. Either way the caller asked for
+// something that does not exist.
+func checkID(what, id string) error {
+	if _, err := uuid.Parse(id); err != nil {
+		return fmt.Errorf("store: %s %q: %w", what, id, model.ErrNotFound)
+	}
+	return nil
+}
