@@ -109,7 +109,7 @@ func TestDemoSeedsOnceAndRefusesRealData(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer st.Close()
-		srv, err := app.NewServer(cfg, st, testenv.Logger(t), app.ServerOptions{Argon2: &testenv.CheapArgon2})
+		srv, err := app.NewServer(context.Background(), cfg, st, testenv.Logger(t), app.ServerOptions{Argon2: &testenv.CheapArgon2})
 		if err != nil {
 			t.Fatal(err)
 		}

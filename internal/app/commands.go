@@ -42,8 +42,11 @@ func serve(ctx context.Context, args []string, io IO) error {
 		return err
 	}
 	defer st.Close()
-	srv, err := NewServer(cfg, st, log, ServerOptions{})
+	srv, err := NewServer(ctx, cfg, st, log, ServerOptions{})
 	if err != nil {
+		return err
+	}
+	if err := srv.Start(ctx); err != nil {
 		return err
 	}
 	if *demo {
@@ -103,11 +106,7 @@ func migrateCmd(ctx context.Context, args []string, io IO) error {
 }
 
 func identityFor(cfg *config.Config, st *store.Store, log *slog.Logger) (*identity.Service, error) {
-	srv, err := NewServer(cfg, st, log, ServerOptions{})
-	if err != nil {
-		return nil, err
-	}
-	return srv.Identity, nil
+	return newIdentity(cfg, log, st, auth.DefaultArgon2)
 }
 
 func tenantCreate(ctx context.Context, args []string, io IO) error {

@@ -14,7 +14,9 @@ import (
 
 	"github.com/wachsam/wachsam/frontend"
 	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/config"
+	"github.com/wachsam/wachsam/internal/coursegit"
 	"github.com/wachsam/wachsam/internal/httpapi"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/i18n"
@@ -27,14 +29,21 @@ type Server struct {
 	Config   *config.Config
 	Store    *store.Store
 	Identity *identity.Service
+	Catalog  *catalog.Catalog
+	Courses  catalog.Tree
 	App      *fiber.App
 	Log      *slog.Logger
+
+	gitRepo *coursegit.Repo
+	poller  *coursegit.Poller
 }
 
 // ServerOptions tune NewServer for tests.
 type ServerOptions struct {
 	// Argon2 overrides the password-hashing cost (tests use a cheap one).
 	Argon2 *auth.Argon2Params
+	// Courses replaces the configured course tree (tests use small ones).
+	Courses catalog.Tree
 }
 
 // OpenStore connects to the configured database and applies pending migrations.
@@ -62,27 +71,34 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 	return st, nil
 }
 
-// NewServer wires everything for cfg on an open store.
-func NewServer(cfg *config.Config, st *store.Store, log *slog.Logger, opts ServerOptions) (*Server, error) {
-	keys, err := keyring(cfg, log)
-	if err != nil {
-		return nil, err
-	}
+// NewServer wires everything for cfg on an open store. It starts nothing: Start does.
+func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *slog.Logger, opts ServerOptions) (*Server, error) {
 	params := auth.DefaultArgon2
 	if opts.Argon2 != nil {
 		params = *opts.Argon2
 	}
-	id := identity.New(identity.Options{
-		Store: st, Hasher: auth.NewHasher(params), Keys: keys,
-		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL,
-		LoginLimitPerIP: cfg.LoginLimitPerIP, LoginLimitPerUser: cfg.LoginLimitPerUser, LoginLimitWindow: cfg.LoginLimitWindow,
-		BaseURL: cfg.BaseURL,
-	})
-	catalog, err := i18n.Load(frontend.Messages, "i18n")
+	id, err := newIdentity(cfg, log, st, params)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := newWeb(cfg, st, id, catalog, log)
+	messages, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	mediaStore, err := newMediaStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{Config: cfg, Store: st, Identity: id, Log: log, Catalog: catalog.New(st, mediaStore, log)}
+	if err := srv.Catalog.Restore(ctx); err != nil {
+		return nil, err
+	}
+	if srv.Courses = opts.Courses; srv.Courses == nil {
+		if srv.Courses, srv.gitRepo, err = courseTree(cfg); err != nil {
+			return nil, err
+		}
+	}
+	pages, err := newWeb(cfg, st, id, messages, srv.Catalog, log)
 	if err != nil {
 		return nil, err
 	}
@@ -101,10 +117,32 @@ func NewServer(cfg *config.Config, st *store.Store, log *slog.Logger, opts Serve
 		}
 		return c.SendString("ready")
 	})
-	(&httpapi.API{Store: st, Identity: id}).Register(app)
+	if srv.gitRepo != nil {
+		srv.poller = coursegit.NewPoller(srv.gitRepo, cfg.CoursesGit.Interval, srv.syncGitCommit, func(err error) {
+			log.Error("course repository update failed; the previous catalogue stays live", "error", err.Error())
+		})
+	}
+	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
+		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync}
+	api.Register(app)
 	pages.Register(app)
 	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
-	return &Server{Config: cfg, Store: st, Identity: id, App: app, Log: log}, nil
+	srv.App = app
+	return srv, nil
+}
+
+// newIdentity wires sign-in and user management; the CLI uses it without the rest.
+func newIdentity(cfg *config.Config, log *slog.Logger, st *store.Store, params auth.Argon2Params) (*identity.Service, error) {
+	keys, err := keyring(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	return identity.New(identity.Options{
+		Store: st, Hasher: auth.NewHasher(params), Keys: keys,
+		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL,
+		LoginLimitPerIP: cfg.LoginLimitPerIP, LoginLimitPerUser: cfg.LoginLimitPerUser, LoginLimitWindow: cfg.LoginLimitWindow,
+		BaseURL: cfg.BaseURL,
+	}), nil
 }
 
 // keyring loads the token-signing keys. Without a configured key (allowed only with the

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 
 	"github.com/wachsam/wachsam/frontend"
+	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/config"
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
@@ -12,10 +13,10 @@ import (
 	"github.com/wachsam/wachsam/internal/web"
 )
 
-func newWeb(cfg *config.Config, st *store.Store, id *identity.Service, catalog *i18n.Catalog, log *slog.Logger) (*web.Web, error) {
+func newWeb(cfg *config.Config, st *store.Store, id *identity.Service, messages *i18n.Catalog, courses *catalog.Catalog, log *slog.Logger) (*web.Web, error) {
 	static, err := fs.Sub(frontend.Static, "static")
 	if err != nil {
 		return nil, err
 	}
-	return web.New(web.Options{Store: st, Identity: id, Frontend: frontend.Templates, Static: static, Catalog: catalog, TLS: cfg.TLS(), Log: log})
+	return web.New(web.Options{Store: st, Identity: id, Frontend: frontend.Templates, Static: static, Catalog: messages, Courses: courses, TLS: cfg.TLS(), Log: log})
 }

@@ -11,6 +11,9 @@ type Principal struct {
 	UserID   string
 	TenantID string // "" for operators
 	Roles    []model.Role
+	// Language is the user's own setting ("" = none) as of sign-in; carried in the token so
+	// that content negotiation needs no database lookup.
+	Language string
 }
 
 // Has reports whether the caller holds role.

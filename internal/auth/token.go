@@ -77,6 +77,7 @@ type claims struct {
 	jwt.RegisteredClaims
 	TenantID string       `json:"tid,omitempty"`
 	Roles    []model.Role `json:"roles"`
+	Language string       `json:"lang,omitempty"`
 }
 
 // Issue signs an access token for p valid for ttl.
@@ -87,7 +88,7 @@ func (k *Keyring) Issue(p Principal, ttl time.Duration) (string, time.Time, erro
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer: issuer, Subject: p.UserID, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
 		},
-		TenantID: p.TenantID, Roles: p.Roles,
+		TenantID: p.TenantID, Roles: p.Roles, Language: p.Language,
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = k.kid
@@ -115,5 +116,5 @@ func (k *Keyring) Verify(token string) (Principal, error) {
 	if err != nil || c.Subject == "" {
 		return Principal{}, ErrInvalidToken
 	}
-	return Principal{UserID: c.Subject, TenantID: c.TenantID, Roles: c.Roles}, nil
+	return Principal{UserID: c.Subject, TenantID: c.TenantID, Roles: c.Roles, Language: c.Language}, nil
 }

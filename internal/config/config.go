@@ -20,6 +20,7 @@ type Config struct {
 	DataDir     string
 	DatabaseURL string // empty = the embedded SQLite file in DataDir
 	CoursesDir  string // empty = the courses compiled into the binary
+	CoursesGit  CoursesGit
 	BaseURL     *url.URL
 	S3          S3
 	// TokenKey is the base64 Ed25519 seed that signs access tokens; empty = generate and keep one
@@ -37,6 +38,19 @@ type Config struct {
 	ShutdownTimeout   time.Duration
 	LogLevel          string
 }
+
+// CoursesGit configures pulling the course library from the authors' git repository.
+type CoursesGit struct {
+	URL           string // empty = no git
+	Branch        string
+	Username      string
+	Token         string // password or access token for HTTPS
+	Interval      time.Duration
+	WebhookSecret string // verifies push webhooks; empty = webhooks refused
+}
+
+// Enabled reports whether courses come from git.
+func (g CoursesGit) Enabled() bool { return g.URL != "" }
 
 // S3 configures S3-compatible media storage; Endpoint empty = local disk.
 type S3 struct {
@@ -77,10 +91,18 @@ func FromEnv() (*Config, error) { return Load(os.LookupEnv) }
 func Load(src Source) (*Config, error) {
 	r := reader{src: src}
 	c := &Config{
-		Addr:              r.str("WACHSAM_ADDR", "127.0.0.1:8080"),
-		DataDir:           r.str("WACHSAM_DATA_DIR", "./data"),
-		DatabaseURL:       r.secret("WACHSAM_DATABASE_URL"),
-		CoursesDir:        r.str("WACHSAM_COURSES_DIR", ""),
+		Addr:        r.str("WACHSAM_ADDR", "127.0.0.1:8080"),
+		DataDir:     r.str("WACHSAM_DATA_DIR", "./data"),
+		DatabaseURL: r.secret("WACHSAM_DATABASE_URL"),
+		CoursesDir:  r.str("WACHSAM_COURSES_DIR", ""),
+		CoursesGit: CoursesGit{
+			URL:           r.str("WACHSAM_COURSES_GIT", ""),
+			Branch:        r.str("WACHSAM_COURSES_GIT_BRANCH", "main"),
+			Username:      r.str("WACHSAM_COURSES_GIT_USERNAME", ""),
+			Token:         r.secret("WACHSAM_COURSES_GIT_TOKEN"),
+			Interval:      r.duration("WACHSAM_COURSES_GIT_INTERVAL", 5*time.Minute),
+			WebhookSecret: r.secret("WACHSAM_COURSES_WEBHOOK_SECRET"),
+		},
 		TokenKey:          r.secret("WACHSAM_TOKEN_KEY"),
 		PreviousTokenKeys: splitList(r.secret("WACHSAM_TOKEN_PREVIOUS_KEYS")),
 		AccessTokenTTL:    r.duration("WACHSAM_ACCESS_TOKEN_TTL", 15*time.Minute),
@@ -125,17 +147,32 @@ func (c *Config) validate(r *reader, base string) {
 	if c.DatabaseURL != "" && !c.UsesPostgres() && !strings.HasPrefix(c.DatabaseURL, "sqlite:") {
 		r.fail("WACHSAM_DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file); leave it unset for the embedded database")
 	}
+	if c.CoursesDir != "" && c.CoursesGit.Enabled() {
+		r.fail("set either WACHSAM_COURSES_DIR or WACHSAM_COURSES_GIT, not both")
+	}
+	if c.CoursesGit.Enabled() && c.CoursesGit.Interval < 10*time.Second {
+		r.fail("WACHSAM_COURSES_GIT_INTERVAL must be at least 10s, got %s", c.CoursesGit.Interval)
+	}
+	if c.CoursesGit.WebhookSecret != "" && len(c.CoursesGit.WebhookSecret) < 16 {
+		r.fail("WACHSAM_COURSES_WEBHOOK_SECRET must have at least 16 characters")
+	}
 	if c.UsesPostgres() && c.TokenKey == "" {
 		r.fail("WACHSAM_TOKEN_KEY (or WACHSAM_TOKEN_KEY_FILE) is required with PostgreSQL, so that every instance signs with the same key; generate one with `wachsam token-key`")
 	}
 	if c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > time.Hour {
 		r.fail("WACHSAM_ACCESS_TOKEN_TTL must be between 1m and 1h, got %s", c.AccessTokenTTL)
 	}
-	if c.RefreshTokenTTL < c.AccessTokenTTL {
+	if c.RefreshTokenTTL <= c.AccessTokenTTL {
 		r.fail("WACHSAM_REFRESH_TOKEN_TTL must be longer than WACHSAM_ACCESS_TOKEN_TTL")
 	}
 	if c.LoginLimitPerIP < 1 || c.LoginLimitPerUser < 1 {
 		r.fail("WACHSAM_LOGIN_LIMIT_PER_IP and WACHSAM_LOGIN_LIMIT_PER_ACCOUNT must be at least 1")
+	}
+	if c.LoginLimitWindow < time.Second {
+		r.fail("WACHSAM_LOGIN_LIMIT_WINDOW must be at least 1s, got %s", c.LoginLimitWindow)
+	}
+	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 10*time.Minute {
+		r.fail("WACHSAM_SHUTDOWN_TIMEOUT must be between 1s and 10m, got %s", c.ShutdownTimeout)
 	}
 	if c.MaxBodyBytes < 1024 {
 		r.fail("WACHSAM_MAX_BODY_BYTES must be at least 1024")

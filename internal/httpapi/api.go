@@ -4,8 +4,11 @@
 package httpapi
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
@@ -16,6 +19,13 @@ import (
 type API struct {
 	Store    *store.Store
 	Identity *identity.Service
+	Catalog  *catalog.Catalog
+	// SyncCourses refreshes the course tree and publishes it.
+	SyncCourses func(ctx context.Context) (*catalog.Report, error)
+	// TriggerGitSync asks the git poller to pull now; false when courses are not in git.
+	TriggerGitSync func() bool
+	WebhookSecret  string
+	WebhookBranch  string
 }
 
 // Register mounts every API route on app.
@@ -27,9 +37,14 @@ func (a *API) Register(app *fiber.App) {
 	v1.Post("/auth/refresh", a.refresh)
 	v1.Post("/auth/logout", a.logout)
 
+	v1.Post("/hooks/courses", a.coursesWebhook)
+
 	authed := v1.Group("", httpx.Bearer(a.Identity))
 	authed.Get("/me", a.me)
 	authed.Patch("/me", a.updateMe)
+	authed.Get("/courses", a.listCourses)
+	authed.Get("/courses/:slug", a.getCourse)
+	authed.Get("/courses/:slug/lessons/:lesson", a.getLesson)
 
 	staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
 	admins := []model.Role{model.RoleAdmin, model.RoleOperator}
@@ -45,6 +60,9 @@ func (a *API) Register(app *fiber.App) {
 	authed.Get("/admin/tenant", httpx.Require(admins...), a.getOwnTenant)
 	authed.Patch("/admin/tenant", httpx.Require(admins...), a.updateOwnTenant)
 	authed.Get("/admin/audit", httpx.Require(admins...), a.listAudit)
+
+	authed.Post("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncCourses)
+	authed.Get("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncStatus)
 
 	op := authed.Group("/operator", httpx.Require(model.RoleOperator))
 	op.Get("/tenants", a.listTenants)

@@ -26,7 +26,7 @@ func (a *API) login(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	t, _, err := a.Identity.Login(c.UserContext(), in.Email, in.Password, c.IP())
+	t, _, err := a.Identity.Login(c.UserContext(), in.Email, in.Password, httpx.ClientIP(c))
 	if err != nil {
 		return err
 	}

@@ -35,14 +35,14 @@ func NewApp(o Options) *fiber.App {
 		IdleTimeout:           120 * time.Second,
 		ErrorHandler:          errorHandler(o),
 	}
-	if len(o.TrustedProxies) > 0 {
-		cfg.EnableTrustedProxyCheck = true
-		cfg.TrustedProxies = o.TrustedProxies
-		cfg.ProxyHeader = fiber.HeaderXForwardedFor
-	}
 	app := fiber.New(cfg)
+	ips := NewClientIPs(o.TrustedProxies)
+	resolveIP := func(c *fiber.Ctx) error {
+		c.Locals(clientIPKey, ips.Of(c))
+		return c.Next()
+	}
 	// accessLog sits outside recover so that a panic, turned into an error, is still logged.
-	app.Use(requestID, accessLog(o.Log), recover.New(), securityHeaders(o.TLS))
+	app.Use(requestID, resolveIP, accessLog(o.Log), recover.New(), securityHeaders(o.TLS))
 	return app
 }
 
@@ -100,7 +100,7 @@ func accessLog(log *slog.Logger) fiber.Handler {
 			level = slog.LevelDebug
 		}
 		attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", c.Path(), "status", status,
-			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", c.IP()}
+			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", ClientIP(c)}
 		if p, ok := PrincipalOf(c); ok {
 			attrs = append(attrs, "user_id", p.UserID)
 		}

@@ -3,12 +3,14 @@
 package i18n
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -100,37 +102,41 @@ func (c *Catalog) Negotiate(acceptLanguage, fallback string, candidates ...strin
 	return Default
 }
 
-// matchAccept returns the supported language with the highest q in an Accept-Language header.
+// matchAccept returns the supported language the client prefers most, or "".
 func (c *Catalog) matchAccept(header string) string {
-	type choice struct {
-		lang string
+	for _, tag := range AcceptLanguages(header) {
+		if base, _, _ := strings.Cut(strings.ToLower(tag), "-"); c.Has(base) {
+			return base
+		}
+	}
+	return ""
+}
+
+// AcceptLanguages returns the language tags of an Accept-Language header, most preferred
+// first (by q; equal q keeps the header's order), without "*" and q=0 entries.
+func AcceptLanguages(header string) []string {
+	type tag struct {
+		name string
 		q    float64
 	}
-	var choices []choice
+	var tags []tag
 	for _, part := range strings.Split(header, ",") {
-		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		q := 1.0
 		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if _, err := fmt.Sscanf(v, "%g", &q); err != nil {
+			var err error
+			if q, err = strconv.ParseFloat(v, 64); err != nil {
 				continue
 			}
 		}
-		base, _, _ := strings.Cut(strings.ToLower(tag), "-")
-		if c.Has(base) && q > 0 {
-			choices = append(choices, choice{base, q})
+		if name = strings.TrimSpace(name); name != "" && name != "*" && q > 0 {
+			tags = append(tags, tag{name, q})
 		}
 	}
-	slices.SortStableFunc(choices, func(a, b choice) int {
-		switch {
-		case a.q > b.q:
-			return -1
-		case a.q < b.q:
-			return 1
-		}
-		return 0
-	})
-	if len(choices) == 0 {
-		return ""
+	slices.SortStableFunc(tags, func(a, b tag) int { return cmp.Compare(b.q, a.q) })
+	out := make([]string, len(tags))
+	for i, t := range tags {
+		out[i] = t.name
 	}
-	return choices[0].lang
+	return out
 }

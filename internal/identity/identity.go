@@ -116,11 +116,15 @@ func (s *Service) signAccess(u model.User) (Tokens, error) {
 }
 
 func principalOf(u model.User) auth.Principal {
-	return auth.Principal{UserID: u.ID, TenantID: u.TenantID, Roles: u.Roles}
+	return auth.Principal{UserID: u.ID, TenantID: u.TenantID, Roles: u.Roles, Language: u.Language}
 }
 
 // ErrSessionEnded is the answer to an unknown, expired, revoked or reused refresh token.
 var ErrSessionEnded = &model.DetailedError{Kind: model.ErrUnauthorized, Detail: "The session has ended; please sign in again."}
+
+// ErrRefreshRaced answers a refresh token that another request spent moments ago; the
+// session continues with the successor that request received.
+var ErrRefreshRaced = &model.DetailedError{Kind: model.ErrUnauthorized, Detail: "This refresh token was used a moment ago; continue with the tokens that request received."}
 
 // Refresh spends a refresh token and returns a new pair. Presenting a token that was already
 // spent revokes its whole family: either the user or a thief holds a copy, and we cannot tell
@@ -135,7 +139,10 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Tokens, err
 	if err != nil {
 		return Tokens{}, err
 	}
-	if outcome != store.RefreshRotated {
+	switch outcome {
+	case store.RefreshRaced:
+		return Tokens{}, ErrRefreshRaced
+	case store.RefreshInvalid, store.RefreshReused:
 		return Tokens{}, ErrSessionEnded
 	}
 	user, err := s.store.UserByID(ctx, store.AllTenants(), userID)

@@ -100,19 +100,31 @@ func (s *Store) MigrationsFS() fs.FS {
 }
 
 // Migrate applies every pending migration and returns the names it applied.
+//
+// On PostgreSQL, instances starting together queue on an advisory lock, which the server
+// releases by itself if a process dies, so a crash never leaves a stale lock behind (bun's own
+// lock table would). SQLite serves one instance, and each migration runs in a transaction.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	ms := migrate.NewMigrations()
 	if err := ms.Discover(s.MigrationsFS()); err != nil {
 		return nil, fmt.Errorf("store: discover migrations: %w", err)
 	}
+	if s.Dialect() == "pg" {
+		conn, err := s.root.Conn(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("store: migrations: %w", err)
+		}
+		defer conn.Close()
+		const lockKey = 0x77616368 // "wach"
+		if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?)", lockKey); err != nil {
+			return nil, fmt.Errorf("store: wait for the migration lock: %w", err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", lockKey) //nolint:errcheck // closing the session releases it too
+	}
 	m := migrate.NewMigrator(s.root, ms)
 	if err := m.Init(ctx); err != nil {
 		return nil, fmt.Errorf("store: init migrations: %w", err)
 	}
-	if err := m.Lock(ctx); err != nil {
-		return nil, fmt.Errorf("store: lock migrations: %w", err)
-	}
-	defer m.Unlock(ctx) //nolint:errcheck // an unlock failure leaves a lock row an operator can see
 	group, err := m.Migrate(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)

@@ -31,7 +31,15 @@ const (
 	// RefreshReused: the token had been rotated already — a sign it was stolen; its whole
 	// family (every token of that login) is now revoked.
 	RefreshReused
+	// RefreshRaced: the token was rotated moments ago (within RefreshGrace), typically by a
+	// second browser tab reloading at the same time. Refused, but the session lives on.
+	RefreshRaced
 )
+
+// RefreshGrace is how long after its rotation a refresh token counts as raced rather than
+// reused. It trades a few seconds in which a thief's replay goes unnoticed for not signing out
+// users who reload two tabs at once.
+const RefreshGrace = 10 * time.Second
 
 // StoreRefreshToken records the hash of a new refresh token. familyID "" starts a new family
 // (a new login); the family's id is returned.
@@ -63,6 +71,9 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string,
 		case old.RevokedAt != nil || !now.Before(old.ExpiresAt):
 			outcome = RefreshInvalid
 			return nil
+		case old.RotatedAt != nil && now.Sub(*old.RotatedAt) < RefreshGrace:
+			outcome = RefreshRaced
+			return nil
 		case old.RotatedAt != nil:
 			outcome = RefreshReused
 			return tx.revokeWhere(ctx, "family_id = ?", old.FamilyID)
@@ -73,8 +84,8 @@ func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string,
 			return dbErr("spend refresh token", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			outcome = RefreshReused
-			return tx.revokeWhere(ctx, "family_id = ?", old.FamilyID)
+			outcome = RefreshRaced // a concurrent request spent it a moment ago
+			return nil
 		}
 		outcome = RefreshRotated
 		_, err = tx.StoreRefreshToken(ctx, old.UserID, old.FamilyID, newHash, expires)

@@ -1,9 +1,12 @@
 package testenv
 
 import (
+	"io/fs"
+
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/wachsam/wachsam/internal/catalog"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -29,6 +32,20 @@ type Env struct {
 // New builds an Env on dialect.
 func New(t testing.TB, dialect string, env map[string]string) *Env {
 	return &Env{T: t, Srv: Server(t, dialect, env)}
+}
+
+// WithCourses builds an Env whose catalogue is synced from tree.
+func WithCourses(t testing.TB, dialect string, env map[string]string, tree fs.FS) *Env {
+	t.Helper()
+	e := &Env{T: t, Srv: ServerWith(t, dialect, env, app.ServerOptions{Courses: catalog.StaticTree{FS: tree, Kind: "dir"}})}
+	rep, err := e.Srv.SyncCourses(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK {
+		t.Fatalf("test course tree has errors: %v", rep.Diagnostics)
+	}
+	return e
 }
 
 var system = auth.Principal{Roles: []model.Role{model.RoleOperator}}

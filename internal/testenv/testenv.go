@@ -115,6 +115,12 @@ func Store(t testing.TB, dialect string) *store.Store {
 // Server builds a complete server on dialect's fresh database. env overrides configuration.
 func Server(t testing.TB, dialect string, env map[string]string) *app.Server {
 	t.Helper()
+	return ServerWith(t, dialect, env, app.ServerOptions{})
+}
+
+// ServerWith builds a server with options (such as a course tree); password hashing is cheap.
+func ServerWith(t testing.TB, dialect string, env map[string]string, opts app.ServerOptions) *app.Server {
+	t.Helper()
 	cfg := Config(t, dialect, env)
 	log := Logger(t)
 	st, err := app.OpenStore(context.Background(), cfg, log)
@@ -122,7 +128,8 @@ func Server(t testing.TB, dialect string, env map[string]string) *app.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv, err := app.NewServer(cfg, st, log, app.ServerOptions{Argon2: &CheapArgon2})
+	opts.Argon2 = &CheapArgon2
+	srv, err := app.NewServer(context.Background(), cfg, st, log, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

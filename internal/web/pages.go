@@ -37,7 +37,7 @@ func (w *Web) loginSubmit(c *fiber.Ctx) error {
 		v.Error = "login.missing"
 		return w.render(c, fiber.StatusUnprocessableEntity, "login", "login.title", v)
 	}
-	t, _, err := w.identity.Login(c.UserContext(), email, password, c.IP())
+	t, _, err := w.identity.Login(c.UserContext(), email, password, httpx.ClientIP(c))
 	switch {
 	case errors.Is(err, model.ErrRateLimited):
 		v.Error = "login.rate_limited"

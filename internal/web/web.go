@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/utils"
 
 	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
@@ -37,6 +39,7 @@ type Web struct {
 	store    *store.Store
 	identity *identity.Service
 	catalog  *i18n.Catalog
+	courses  *catalog.Catalog
 	tpl      *templates
 	static   fs.FS
 	tls      bool
@@ -50,6 +53,7 @@ type Options struct {
 	Frontend fs.FS // templates/ and i18n/
 	Static   fs.FS // served under /static/
 	Catalog  *i18n.Catalog
+	Courses  *catalog.Catalog
 	TLS      bool
 	Log      *slog.Logger
 }
@@ -60,7 +64,7 @@ func New(o Options) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
 }
 
 // Register mounts the pages on app.
@@ -70,6 +74,8 @@ func (w *Web) Register(app *fiber.App) {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 		return c.Next()
 	}, filesystem.New(filesystem.Config{Root: http.FS(w.static)}))
+
+	app.Get("/media/:slug/:key", w.session, w.sessionOrBearer, w.courseMedia)
 
 	pages := app.Group("", w.csrf(), w.session)
 	pages.Get("/login", w.loginPage)
@@ -109,6 +115,11 @@ func (w *Web) session(c *fiber.Ctx) error {
 	}
 	if rt := c.Cookies(refreshCookie); rt != "" && c.Method() == fiber.MethodGet {
 		t, err := w.identity.Refresh(c.UserContext(), rt)
+		if errors.Is(err, identity.ErrRefreshRaced) {
+			// Another tab renewed the session a moment ago and its response carries the new
+			// cookies; keep them rather than clearing.
+			return c.Next()
+		}
 		if err != nil {
 			w.clearSession(c)
 			return c.Next()
