@@ -21,6 +21,7 @@ import (
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -31,6 +32,7 @@ type Server struct {
 	Identity *identity.Service
 	Catalog  *catalog.Catalog
 	Courses  catalog.Tree
+	Learning *learning.Service
 	App      *fiber.App
 	Log      *slog.Logger
 
@@ -98,7 +100,8 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 			return nil, err
 		}
 	}
-	pages, err := newWeb(cfg, st, id, messages, srv.Catalog, log)
+	srv.Learning = learning.New(st, srv.Catalog)
+	pages, err := newWeb(cfg, srv, messages)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +126,8 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 		})
 	}
 	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
-		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync}
+		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
+		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String()}
 	api.Register(app)
 	pages.Register(app)
 	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })

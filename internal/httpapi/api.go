@@ -11,6 +11,7 @@ import (
 	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -26,6 +27,11 @@ type API struct {
 	TriggerGitSync func() bool
 	WebhookSecret  string
 	WebhookBranch  string
+	Learning       *learning.Service
+	// RenderCertificate makes a certificate's PDF in a language.
+	RenderCertificate func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
+	// BaseURL is the public address (verification links).
+	BaseURL string
 }
 
 // Register mounts every API route on app.
@@ -38,6 +44,7 @@ func (a *API) Register(app *fiber.App) {
 	v1.Post("/auth/logout", a.logout)
 
 	v1.Post("/hooks/courses", a.coursesWebhook)
+	v1.Get("/verify/:code", a.verify)
 
 	authed := v1.Group("", httpx.Bearer(a.Identity))
 	authed.Get("/me", a.me)
@@ -45,6 +52,13 @@ func (a *API) Register(app *fiber.App) {
 	authed.Get("/courses", a.listCourses)
 	authed.Get("/courses/:slug", a.getCourse)
 	authed.Get("/courses/:slug/lessons/:lesson", a.getLesson)
+	authed.Post("/courses/:slug/lessons/:lesson/complete", a.completeLesson)
+	authed.Post("/courses/:slug/attempts", a.startAttempt)
+	authed.Get("/attempts/:id", a.getAttempt)
+	authed.Put("/attempts/:id/answers", a.saveAnswers)
+	authed.Post("/attempts/:id/submit", a.submitAttempt)
+	authed.Get("/me/certificates", a.myCertificates)
+	authed.Get("/certificates/:id/pdf", a.certificatePDF)
 
 	staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
 	admins := []model.Role{model.RoleAdmin, model.RoleOperator}
@@ -60,6 +74,8 @@ func (a *API) Register(app *fiber.App) {
 	authed.Get("/admin/tenant", httpx.Require(admins...), a.getOwnTenant)
 	authed.Patch("/admin/tenant", httpx.Require(admins...), a.updateOwnTenant)
 	authed.Get("/admin/audit", httpx.Require(admins...), a.listAudit)
+	authed.Get("/admin/certificates", httpx.Require(model.RoleAdmin, model.RoleHR), a.listCertificates)
+	authed.Post("/admin/certificates/:id/revoke", httpx.Require(admins...), a.revokeCertificate)
 
 	authed.Post("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncCourses)
 	authed.Get("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncStatus)

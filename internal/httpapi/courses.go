@@ -6,6 +6,7 @@ import (
 	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/course"
 	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
 )
 
@@ -63,6 +64,7 @@ type lessonRef struct {
 	Title           string `json:"title"`
 	Number          int    `json:"number"`
 	DurationMinutes int    `json:"duration_minutes"`
+	Completed       bool   `json:"completed"`
 }
 
 type quizInfo struct {
@@ -73,23 +75,53 @@ type quizInfo struct {
 	QuestionsPool int    `json:"question_pool"`
 }
 
-type courseDetail struct {
-	courseSummary
-	DescriptionHTML string      `json:"description_html"`
-	Lessons         []lessonRef `json:"lessons"`
-	Quiz            *quizInfo   `json:"quiz"`
+type progressJSON struct {
+	Status        string `json:"status"`
+	Percent       int    `json:"percent"`
+	QuizPassed    bool   `json:"quiz_passed"`
+	AttemptsUsed  int    `json:"attempts_used"`
+	AttemptsLeft  *int   `json:"attempts_left"`
+	OpenAttempt   string `json:"open_attempt_id,omitempty"`
+	CertificateID string `json:"certificate_id,omitempty"`
 }
 
+type courseDetail struct {
+	courseSummary
+	DescriptionHTML string       `json:"description_html"`
+	Lessons         []lessonRef  `json:"lessons"`
+	Quiz            *quizInfo    `json:"quiz"`
+	Progress        progressJSON `json:"progress"`
+}
+
+func progressOf(pr *learning.Progress) progressJSON {
+	out := progressJSON{Status: pr.Status(), Percent: pr.Percent(), QuizPassed: pr.QuizPassed(), AttemptsUsed: pr.SubmittedAttempts()}
+	if left := pr.AttemptsLeft(); left >= 0 {
+		out.AttemptsLeft = &left
+	}
+	if open := pr.OpenAttempt(); open != nil {
+		out.OpenAttempt = open.ID
+	}
+	if pr.Certificate != nil {
+		out.CertificateID = pr.Certificate.ID
+	}
+	return out
+}
+
+// getCourse shows the course as the learner has it: the version they are enrolled in (which
+// may be older than the current one) with their progress.
 func (a *API) getCourse(c *fiber.Ctx) error {
-	e, err := a.Catalog.Get(c.Params("slug"), seesDrafts(c))
+	pr, err := a.Learning.Progress(c.UserContext(), httpx.MustPrincipal(c), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	crs := e.Course
+	crs := pr.Course
 	lang := language(c, crs)
-	out := courseDetail{courseSummary: summaryOf(e, lang), DescriptionHTML: crs.TextFor(lang).DescriptionHTML, Lessons: []lessonRef{}}
+	entry := *pr.Entry
+	entry.Course = crs
+	out := courseDetail{courseSummary: summaryOf(&entry, lang), DescriptionHTML: crs.TextFor(lang).DescriptionHTML, Lessons: []lessonRef{}, Progress: progressOf(pr)}
 	for _, l := range crs.Lessons {
-		out.Lessons = append(out.Lessons, lessonRef{Slug: l.Slug, Title: l.TextFor(lang).Title, Number: l.Number, DurationMinutes: int(l.Duration.Minutes())})
+		out.Lessons = append(out.Lessons, lessonRef{Slug: l.Slug, Title: l.TextFor(lang).Title, Number: l.Number,
+			DurationMinutes: int(l.Duration.Minutes()), Completed: pr.LessonDone(l.Slug)})
 	}
 	if q := crs.Quiz; q != nil {
 		n := q.Draw
@@ -104,6 +136,7 @@ func (a *API) getCourse(c *fiber.Ctx) error {
 
 type lessonResponse struct {
 	Slug            string     `json:"slug"`
+	Completed       bool       `json:"completed"`
 	Title           string     `json:"title"`
 	HTML            string     `json:"html"`
 	Language        string     `json:"language"`
@@ -121,11 +154,11 @@ type courseRef struct {
 }
 
 func (a *API) getLesson(c *fiber.Ctx) error {
-	e, err := a.Catalog.Get(c.Params("slug"), seesDrafts(c))
+	pr, err := a.Learning.Progress(c.UserContext(), httpx.MustPrincipal(c), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	crs := e.Course
+	crs := pr.Course
 	idx := -1
 	for i, l := range crs.Lessons {
 		if l.Slug == c.Params("lesson") {
@@ -143,11 +176,11 @@ func (a *API) getLesson(c *fiber.Ctx) error {
 			return nil
 		}
 		o := crs.Lessons[i]
-		return &lessonRef{Slug: o.Slug, Title: o.TextFor(lang).Title, Number: o.Number, DurationMinutes: int(o.Duration.Minutes())}
+		return &lessonRef{Slug: o.Slug, Title: o.TextFor(lang).Title, Number: o.Number, DurationMinutes: int(o.Duration.Minutes()), Completed: pr.LessonDone(o.Slug)}
 	}
 	c.Set(fiber.HeaderContentLanguage, lang)
 	return c.JSON(lessonResponse{
-		Slug: l.Slug, Title: text.Title, HTML: text.HTML, Language: lang, Number: l.Number, DurationMinutes: int(l.Duration.Minutes()),
+		Slug: l.Slug, Completed: pr.LessonDone(l.Slug), Title: text.Title, HTML: text.HTML, Language: lang, Number: l.Number, DurationMinutes: int(l.Duration.Minutes()),
 		Course:   courseRef{Slug: crs.Slug, Title: crs.TextFor(lang).Title, Version: crs.ContentHash},
 		Previous: ref(idx - 1), Next: ref(idx + 1),
 	})

@@ -27,7 +27,7 @@ type isolationCase struct {
 // cannot skip the walk.
 func TestIsolationWalk(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
-		e := testenv.New(t, dialect, nil)
+		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(nil))
 		a, b := e.Tenant("a"), e.Tenant("b")
 		adminA := e.User(&a, "admin@a.example", "", model.RoleAdmin)
 		userA := e.User(&a, "user@a.example", "Fachbereich 1/Bürgeramt", model.RoleLearner)
@@ -38,6 +38,7 @@ func TestIsolationWalk(t *testing.T) {
 		var unitList []model.OrgUnit
 		units.JSON(t, &unitList)
 		unitA := unitList[len(unitList)-1].ID
+		certA := e.PassCourse(e.Token(userA.Email), "basis")
 
 		staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
 		admins := []model.Role{model.RoleAdmin, model.RoleOperator}
@@ -51,6 +52,16 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/courses", path: "/api/v1/courses", tenantless: "the shared course catalogue"},
 			{method: "GET", route: "/api/v1/courses/:slug", path: "/api/v1/courses/any", tenantless: "the shared course catalogue"},
 			{method: "GET", route: "/api/v1/courses/:slug/lessons/:lesson", path: "/api/v1/courses/any/lessons/any", tenantless: "the shared course catalogue"},
+			{method: "GET", route: "/api/v1/verify/:code", path: "/api/v1/verify/x", public: true},
+			{method: "POST", route: "/api/v1/courses/:slug/lessons/:lesson/complete", path: "/api/v1/courses/any/lessons/any/complete", tenantless: "the caller's own progress"},
+			{method: "POST", route: "/api/v1/courses/:slug/attempts", path: "/api/v1/courses/any/attempts", tenantless: "the caller's own attempts"},
+			{method: "GET", route: "/api/v1/attempts/:id", path: "/api/v1/attempts/x", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
+			{method: "PUT", route: "/api/v1/attempts/:id/answers", path: "/api/v1/attempts/x/answers", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
+			{method: "POST", route: "/api/v1/attempts/:id/submit", path: "/api/v1/attempts/x/submit", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
+			{method: "GET", route: "/api/v1/me/certificates", path: "/api/v1/me/certificates", tenantless: "the caller's own certificates"},
+			{method: "GET", route: "/api/v1/certificates/:id/pdf", path: "/api/v1/certificates/" + certA + "/pdf", roles: nil},
+			{method: "GET", route: "/api/v1/admin/certificates", path: "/api/v1/admin/certificates?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
+			{method: "POST", route: "/api/v1/admin/certificates/:id/revoke", path: "/api/v1/admin/certificates/" + certA + "/revoke", roles: admins, body: map[string]any{"reason": "Test"}},
 			{method: "POST", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "GET", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "PATCH", route: "/api/v1/me", path: "/api/v1/me", body: map[string]any{}, tenantless: "the caller's own profile"},

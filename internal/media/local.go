@@ -49,7 +49,9 @@ func (l *Local) path(key string) string {
 // Put implements Store. The bytes go to a temp file in the target directory, are hashed on
 // the way, and only a file whose SHA-256 matches the key is renamed into place; the rename
 // is atomic, so readers never see a half-written file and concurrent Puts of the same key
-// just replace identical bytes (both may report stored=true).
+// just replace identical bytes (both may report stored=true). contentType is not kept: a
+// plain file has nowhere to put it, so Stat and Open derive it from the key's extension
+// (ContentTypeFor), which the course sync takes from the same file name anyway.
 func (l *Local) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) (bool, error) {
 	if !ValidKey(key) {
 		return false, errInvalidKey(key)

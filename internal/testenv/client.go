@@ -151,3 +151,49 @@ func (e *Env) Send(req *http.Request) Response {
 	b, _ := io.ReadAll(res.Body)
 	return Response{StatusCode: res.StatusCode, Header: res.Header, Body: string(b)}
 }
+
+// PassCourse completes every lesson of the course and passes its quiz as the token's user,
+// answering from the course's own key; it returns the certificate's id.
+func (e *Env) PassCourse(token, slug string) string {
+	e.T.Helper()
+	var crs struct {
+		Lessons []struct{ Slug string } `json:"lessons"`
+	}
+	e.Do("GET", "/api/v1/courses/"+slug, token, nil).JSON(e.T, &crs)
+	for _, l := range crs.Lessons {
+		if r := e.Do("POST", "/api/v1/courses/"+slug+"/lessons/"+l.Slug+"/complete", token, nil); r.StatusCode != 204 {
+			e.T.Fatalf("complete %s: %d %s", l.Slug, r.StatusCode, r.Body)
+		}
+	}
+	r := e.Do("POST", "/api/v1/courses/"+slug+"/attempts", token, nil)
+	var attempt struct {
+		ID        string `json:"id"`
+		Questions []struct {
+			ID string `json:"id"`
+		} `json:"questions"`
+	}
+	r.JSON(e.T, &attempt)
+	var result struct {
+		Passed        bool   `json:"passed"`
+		CertificateID string `json:"certificate_id"`
+	}
+	e.Do("POST", "/api/v1/attempts/"+attempt.ID+"/submit", token, map[string]any{"answers": e.CorrectAnswers(slug)}).JSON(e.T, &result)
+	if !result.Passed || result.CertificateID == "" {
+		e.T.Fatalf("passing %s failed: %+v", slug, result)
+	}
+	return result.CertificateID
+}
+
+// CorrectAnswers returns the right answers to every question of the course's current version.
+func (e *Env) CorrectAnswers(slug string) map[string][]string {
+	e.T.Helper()
+	entry, err := e.Srv.Catalog.Get(slug, true)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, q := range entry.Course.Quiz.Questions {
+		out[q.ID] = q.CorrectIDs()
+	}
+	return out
+}

@@ -103,11 +103,3 @@ func (w *Web) setPasswordSubmit(c *fiber.Ctx) error {
 	w.clearSession(c)
 	return c.Redirect("/login?done=password", fiber.StatusSeeOther)
 }
-
-func (w *Web) home(c *fiber.Ctx) error {
-	user, tenant, err := w.principalUser(c, httpx.MustPrincipal(c))
-	if err != nil {
-		return err
-	}
-	return w.render(c, fiber.StatusOK, "home", "home.title", &View{User: user, Tenant: tenant})
-}

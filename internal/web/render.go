@@ -4,6 +4,9 @@
 package web
 
 import (
+	"time"
+
+	"github.com/wachsam/wachsam/internal/httpx"
 	"bytes"
 	"fmt"
 	"html/template"
@@ -15,6 +18,17 @@ import (
 
 	"github.com/wachsam/wachsam/internal/i18n"
 )
+
+// funcs are the few helpers templates need beyond the built-ins.
+var funcs = template.FuncMap{
+	"inc": func(i int) int { return i + 1 },
+	"deref": func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+}
 
 // templates holds one parsed template set per page, each joined with the layout. They are
 // parsed once at start.
@@ -33,7 +47,7 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 		if page == "layout" {
 			continue
 		}
-		tpl, err := template.New(page).ParseFS(fsys, "templates/layout.html", name)
+		tpl, err := template.New(page).Funcs(funcs).ParseFS(fsys, "templates/layout.html", name)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", name, err)
 		}
@@ -52,6 +66,7 @@ type View struct {
 	Notice         string // message key of a success notice
 	Error          string // message key of an error
 	OtherLanguages []LanguageLink
+	Script         string // a page's own script under /static/js, if it has one
 	Data           any
 
 	catalog *i18n.Catalog
@@ -69,6 +84,48 @@ type LanguageLink struct {
 
 // T translates a message key into the page's language.
 func (v *View) T(key string, args ...any) string { return v.catalog.T(v.Lang, key, args...) }
+
+// Date formats a date the way readers of the page's language expect.
+func (v *View) Date(t any) string {
+	var tm time.Time
+	switch x := t.(type) {
+	case time.Time:
+		tm = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		tm = *x
+	default:
+		return ""
+	}
+	tm = tm.In(berlin)
+	if v.Lang == "en" {
+		return tm.Format("2 January 2006")
+	}
+	return tm.Format("02.01.2006")
+}
+
+// berlin is the time zone of the municipalities Wachsam serves; dates on pages and
+// certificates are theirs, not the server's.
+var berlin = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
+
+// renderUser renders a page with the signed-in user (if any) in the header.
+func (w *Web) renderUser(c *fiber.Ctx, status int, page, titleKey string, v *View) error {
+	if p, ok := httpx.PrincipalOf(c); ok && v.User == nil {
+		user, tenant, err := w.principalUser(c, p)
+		if err != nil {
+			return err
+		}
+		v.User, v.Tenant = user, tenant
+	}
+	return w.render(c, status, page, titleKey, v)
+}
 
 // render writes page with status.
 func (w *Web) render(c *fiber.Ctx, status int, page, titleKey string, v *View) error {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -19,6 +20,7 @@ import (
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -40,6 +42,9 @@ type Web struct {
 	identity *identity.Service
 	catalog  *i18n.Catalog
 	courses  *catalog.Catalog
+	learning *learning.Service
+	// renderPDF makes a certificate's PDF (shared with the API).
+	renderPDF func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
 	tpl      *templates
 	static   fs.FS
 	tls      bool
@@ -54,6 +59,9 @@ type Options struct {
 	Static   fs.FS // served under /static/
 	Catalog  *i18n.Catalog
 	Courses  *catalog.Catalog
+	Learning *learning.Service
+	// RenderPDF makes a certificate's PDF.
+	RenderPDF func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
 	TLS      bool
 	Log      *slog.Logger
 }
@@ -64,7 +72,7 @@ func New(o Options) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
 }
 
 // Register mounts the pages on app.
@@ -83,7 +91,21 @@ func (w *Web) Register(app *fiber.App) {
 	pages.Post("/logout", w.logout)
 	pages.Get("/set-password", w.setPasswordPage)
 	pages.Post("/set-password", w.setPasswordSubmit)
+	pages.Get("/verify", w.verifyPage)
+	pages.Get("/verify/:code", w.verifyPage)
+
+	// requireLogin goes on each route, not on a group: a Fiber group's middleware would also
+	// run for every unknown path (and the API's) and turn their 404s into redirects.
 	pages.Get("/", w.requireLogin, w.home)
+	pages.Get("/courses/:slug", w.requireLogin, w.coursePage)
+	pages.Get("/courses/:slug/lessons/:lesson", w.requireLogin, w.lessonPage)
+	pages.Post("/courses/:slug/lessons/:lesson/complete", w.requireLogin, w.completeLesson)
+	pages.Post("/courses/:slug/quiz", w.requireLogin, w.startQuiz)
+	pages.Get("/attempts/:id", w.requireLogin, w.attemptPage)
+	pages.Post("/attempts/:id/save", w.requireLogin, w.saveAnswers)
+	pages.Post("/attempts/:id/submit", w.requireLogin, w.submitAttempt)
+	pages.Get("/certificates", w.requireLogin, w.certificatesPage)
+	pages.Get("/certificates/:id/pdf", w.requireLogin, w.certificatePDF)
 }
 
 // csrf protects every form with a token bound to a cookie (Fiber's double-submit middleware).
@@ -167,9 +189,7 @@ func (w *Web) language(c *fiber.Ctx) string {
 	candidates = append(candidates, c.Cookies(langCookie))
 	fallback := i18n.Default
 	if p, ok := httpx.PrincipalOf(c); ok {
-		if u, err := w.store.UserByID(c.UserContext(), store.AllTenants(), p.UserID); err == nil {
-			candidates = append(candidates, u.Language)
-		}
+		candidates = append(candidates, p.Language)
 		if p.TenantID != "" {
 			if t, err := w.store.TenantByID(c.UserContext(), p.TenantID); err == nil {
 				fallback = t.Settings.DefaultLanguage

@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/wachsam/wachsam/internal/model"
+)
+
+// Enrolment is a user's pass through one version of a course.
+type Enrolment struct {
+	bun.BaseModel `bun:"table:enrolments,alias:en"`
+
+	ID             string     `bun:"id,pk"`
+	TenantID       string     `bun:"tenant_id"`
+	UserID         string     `bun:"user_id"`
+	CourseID       string     `bun:"course_id"`
+	VersionID      string     `bun:"version_id"`
+	StartedAt      time.Time  `bun:"started_at"`
+	LastActivityAt time.Time  `bun:"last_activity_at"`
+	CompletedAt    *time.Time `bun:"completed_at"`
+}
+
+// LessonState is a learner's progress in one lesson.
+type LessonState struct {
+	bun.BaseModel `bun:"table:lesson_progress,alias:lp"`
+
+	EnrolmentID  string     `bun:"enrolment_id,pk"`
+	LessonSlug   string     `bun:"lesson_slug,pk"`
+	OpenedAt     time.Time  `bun:"opened_at"`
+	CompletedAt  *time.Time `bun:"completed_at"`
+	SecondsSpent int        `bun:"seconds_spent"`
+}
+
+// Attempt is one go at a course's quiz: the questions and option order served, the answers
+// saved so far, and after submission the result.
+type Attempt struct {
+	bun.BaseModel `bun:"table:quiz_attempts,alias:qa"`
+
+	ID          string     `bun:"id,pk"`
+	EnrolmentID string     `bun:"enrolment_id"`
+	TenantID    string     `bun:"tenant_id"`
+	UserID      string     `bun:"user_id"`
+	VersionID   string     `bun:"version_id"`
+	Number      int        `bun:"number"`
+	Questions   string     `bun:"questions"` // JSON, see learning
+	Answers     string     `bun:"answers"`   // JSON, see learning
+	StartedAt   time.Time  `bun:"started_at"`
+	SubmittedAt *time.Time `bun:"submitted_at"`
+	Score       *int       `bun:"score"`
+	Passed      *bool      `bun:"passed"`
+}
+
+// Certificate records a completed course.
+type Certificate struct {
+	bun.BaseModel `bun:"table:certificates,alias:cert"`
+
+	ID            string     `bun:"id,pk"`
+	TenantID      string     `bun:"tenant_id"`
+	UserID        string     `bun:"user_id"`
+	CourseID      string     `bun:"course_id"`
+	VersionID     string     `bun:"version_id"`
+	EnrolmentID   string     `bun:"enrolment_id"`
+	Code          string     `bun:"code"`
+	HolderName    string     `bun:"holder_name"`
+	CourseTitle   string     `bun:"course_title"`
+	Municipality  string     `bun:"municipality"`
+	IssuedAt      time.Time  `bun:"issued_at"`
+	ExpiresAt     *time.Time `bun:"expires_at"`
+	RevokedAt     *time.Time `bun:"revoked_at"`
+	RevokedReason string     `bun:"revoked_reason,nullzero"`
+	RevokedBy     string     `bun:"revoked_by,nullzero"`
+
+	CourseSlug string `bun:"course_slug,scanonly"`
+}
+
+// Now is the store's clock (tests move it).
+func (s *Store) Now() time.Time { return s.now() }
+
+// CurrentEnrolment returns the user's open enrolment in the course, else their latest
+// completed one; model.ErrNotFound if they never started it.
+func (s *Store) CurrentEnrolment(ctx context.Context, userID, courseID string) (Enrolment, error) {
+	var e Enrolment
+	err := s.db.NewSelect().Model(&e).Where("user_id = ? AND course_id = ?", userID, courseID).
+		OrderExpr("completed_at IS NULL DESC, started_at DESC").Limit(1).Scan(ctx)
+	return e, dbErr("enrolment", err)
+}
+
+// UserEnrolments returns every user's current enrolment per course (open, else latest).
+func (s *Store) UserEnrolments(ctx context.Context, userID string) ([]Enrolment, error) {
+	var all []Enrolment
+	if err := s.db.NewSelect().Model(&all).Where("user_id = ?", userID).OrderExpr("course_id, completed_at IS NULL DESC, started_at DESC").Scan(ctx); err != nil {
+		return nil, dbErr("enrolments", err)
+	}
+	var out []Enrolment
+	for i, e := range all {
+		if i == 0 || all[i-1].CourseID != e.CourseID {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// CreateEnrolment starts an enrolment. If a concurrent request started one first, the unique
+// index refuses the second and that one is returned instead.
+func (s *Store) CreateEnrolment(ctx context.Context, e *Enrolment) error {
+	now := s.now()
+	e.ID, e.StartedAt, e.LastActivityAt = newID(), now, now
+	if _, err := s.db.NewInsert().Model(e).Exec(ctx); err != nil {
+		if isUniqueViolation(err) {
+			existing, err := s.CurrentEnrolment(ctx, e.UserID, e.CourseID)
+			*e = existing
+			return err
+		}
+		return dbErr("start enrolment", err)
+	}
+	return nil
+}
+
+// CompleteEnrolment marks an enrolment complete; false if it was already.
+func (s *Store) CompleteEnrolment(ctx context.Context, id string) (bool, error) {
+	res, err := s.db.NewUpdate().Model((*Enrolment)(nil)).Set("completed_at = ?", s.now()).Set("last_activity_at = ?", s.now()).
+		Where("id = ? AND completed_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return false, dbErr("complete enrolment", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// LessonStates returns the progress of every lesson touched in an enrolment, by slug.
+func (s *Store) LessonStates(ctx context.Context, enrolmentID string) (map[string]LessonState, error) {
+	var rows []LessonState
+	if err := s.db.NewSelect().Model(&rows).Where("enrolment_id = ?", enrolmentID).Scan(ctx); err != nil {
+		return nil, dbErr("lesson progress", err)
+	}
+	out := make(map[string]LessonState, len(rows))
+	for _, r := range rows {
+		out[r.LessonSlug] = r
+	}
+	return out, nil
+}
+
+// LessonOpened records the first time a lesson is opened (the start of its time spent).
+func (s *Store) LessonOpened(ctx context.Context, enrolmentID, slug string) error {
+	row := LessonState{EnrolmentID: enrolmentID, LessonSlug: slug, OpenedAt: s.now()}
+	_, err := s.db.NewInsert().Model(&row).On("CONFLICT DO NOTHING").Exec(ctx)
+	if err == nil {
+		_, err = s.db.NewUpdate().Model((*Enrolment)(nil)).Set("last_activity_at = ?", s.now()).Where("id = ?", enrolmentID).Exec(ctx)
+	}
+	return dbErr("open lesson", err)
+}
+
+// CompleteLesson marks a lesson done; the time spent is the time since it was first opened,
+// capped so that a tab left open overnight does not count as study. It returns false when
+// the lesson was done already.
+func (s *Store) CompleteLesson(ctx context.Context, enrolmentID, slug string, maxSpent time.Duration) (bool, error) {
+	if err := s.LessonOpened(ctx, enrolmentID, slug); err != nil {
+		return false, err
+	}
+	var row LessonState
+	if err := s.db.NewSelect().Model(&row).Where("enrolment_id = ? AND lesson_slug = ?", enrolmentID, slug).Scan(ctx); err != nil {
+		return false, dbErr("lesson progress", err)
+	}
+	now := s.now()
+	spent := min(now.Sub(row.OpenedAt), maxSpent)
+	res, err := s.db.NewUpdate().Model((*LessonState)(nil)).Set("completed_at = ?", now).Set("seconds_spent = ?", int(spent.Seconds())).
+		Where("enrolment_id = ? AND lesson_slug = ? AND completed_at IS NULL", enrolmentID, slug).Exec(ctx)
+	if err != nil {
+		return false, dbErr("complete lesson", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// OpenAttempt returns the enrolment's unsubmitted attempt, model.ErrNotFound if none.
+func (s *Store) OpenAttempt(ctx context.Context, enrolmentID string) (Attempt, error) {
+	var a Attempt
+	err := s.db.NewSelect().Model(&a).Where("enrolment_id = ? AND submitted_at IS NULL", enrolmentID).Scan(ctx)
+	return a, dbErr("open attempt", err)
+}
+
+// Attempts returns an enrolment's attempts, oldest first.
+func (s *Store) Attempts(ctx context.Context, enrolmentID string) ([]Attempt, error) {
+	var rows []Attempt
+	err := s.db.NewSelect().Model(&rows).Where("enrolment_id = ?", enrolmentID).Order("number").Scan(ctx)
+	return rows, dbErr("attempts", err)
+}
+
+// CreateAttempt stores a new attempt numbered after the enrolment's last. A concurrent second
+// start is refused by the unique index on open attempts (model.ErrConflict).
+func (s *Store) CreateAttempt(ctx context.Context, a *Attempt) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		n, err := tx.db.NewSelect().Model((*Attempt)(nil)).Where("enrolment_id = ?", a.EnrolmentID).Count(ctx)
+		if err != nil {
+			return dbErr("count attempts", err)
+		}
+		a.ID, a.Number, a.StartedAt = newID(), int(n)+1, tx.now()
+		if a.Answers == "" {
+			a.Answers = "{}"
+		}
+		if _, err := tx.db.NewInsert().Model(a).Exec(ctx); err != nil {
+			return dbErr("start attempt", err)
+		}
+		return nil
+	})
+}
+
+// UserAttempt returns an attempt of the user; another user's attempt is model.ErrNotFound.
+func (s *Store) UserAttempt(ctx context.Context, userID, id string) (Attempt, error) {
+	if err := checkID("attempt", id); err != nil {
+		return Attempt{}, err
+	}
+	var a Attempt
+	err := s.db.NewSelect().Model(&a).Where("id = ? AND user_id = ?", id, userID).Scan(ctx)
+	return a, dbErr("attempt", err)
+}
+
+// errSubmitted explains why a submitted attempt cannot change.
+var errSubmitted = model.Conflict("this attempt has been submitted already; its result stands")
+
+// SaveAnswers stores the answers given so far; a submitted attempt is model.ErrConflict.
+func (s *Store) SaveAnswers(ctx context.Context, id, answers string) error {
+	res, err := s.db.NewUpdate().Model((*Attempt)(nil)).Set("answers = ?", answers).Where("id = ? AND submitted_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return dbErr("save answers", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errSubmitted
+	}
+	return nil
+}
+
+// SubmitAttempt records the result once. The conditional update makes double submissions —
+// two clicks, two tabs — land exactly once; the loser gets model.ErrConflict.
+func (s *Store) SubmitAttempt(ctx context.Context, id, answers string, score int, passed bool) error {
+	res, err := s.db.NewUpdate().Model((*Attempt)(nil)).Set("answers = ?", answers).Set("submitted_at = ?", s.now()).
+		Set("score = ?", score).Set("passed = ?", passed).Where("id = ? AND submitted_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return dbErr("submit attempt", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errSubmitted
+	}
+	return nil
+}
+
+// CreateCertificate stores a certificate; one per enrolment.
+func (s *Store) CreateCertificate(ctx context.Context, c *Certificate) error {
+	c.ID = newID()
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = s.now()
+	}
+	_, err := s.db.NewInsert().Model(c).Exec(ctx)
+	return dbErr("issue certificate", err)
+}
+
+func (s *Store) selectCertificates(dst any) *bun.SelectQuery {
+	return s.db.NewSelect().Model(dst).ColumnExpr("cert.*").ColumnExpr("c.slug AS course_slug").
+		Join("JOIN courses AS c ON c.id = cert.course_id")
+}
+
+// UserCertificates returns a user's certificates, newest first.
+func (s *Store) UserCertificates(ctx context.Context, userID string) ([]Certificate, error) {
+	var rows []Certificate
+	err := s.selectCertificates(&rows).Where("cert.user_id = ?", userID).OrderExpr("cert.issued_at DESC").Scan(ctx)
+	return rows, dbErr("certificates", err)
+}
+
+// CertificateByID finds a certificate inside the scope.
+func (s *Store) CertificateByID(ctx context.Context, scope Scope, id string) (Certificate, error) {
+	if err := checkID("certificate", id); err != nil {
+		return Certificate{}, err
+	}
+	var c Certificate
+	err := s.selectCertificates(&c).ApplyQueryBuilder(scope.where("cert.tenant_id")).Where("cert.id = ?", id).Scan(ctx)
+	return c, dbErr("certificate", err)
+}
+
+// CertificateByCode finds a certificate by its verification code (public verification).
+func (s *Store) CertificateByCode(ctx context.Context, code string) (Certificate, error) {
+	var c Certificate
+	err := s.selectCertificates(&c).Where("cert.code = ?", code).Scan(ctx)
+	return c, dbErr("certificate", err)
+}
+
+// CertificateOfEnrolment returns the certificate an enrolment earned, if any.
+func (s *Store) CertificateOfEnrolment(ctx context.Context, enrolmentID string) (Certificate, error) {
+	var c Certificate
+	err := s.selectCertificates(&c).Where("cert.enrolment_id = ?", enrolmentID).Scan(ctx)
+	return c, dbErr("certificate", err)
+}
+
+// ListCertificates returns the scope's certificates, newest first (administration).
+func (s *Store) ListCertificates(ctx context.Context, scope Scope, limit int) ([]Certificate, error) {
+	var rows []Certificate
+	err := s.selectCertificates(&rows).ApplyQueryBuilder(scope.where("cert.tenant_id")).OrderExpr("cert.issued_at DESC").Limit(int64(limit)).Scan(ctx)
+	return rows, dbErr("certificates", err)
+}
+
+// RevokeCertificate withdraws a certificate inside the scope; revoking twice is a conflict.
+func (s *Store) RevokeCertificate(ctx context.Context, scope Scope, id, reason, by string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		c, err := tx.CertificateByID(ctx, scope, id)
+		if err != nil {
+			return err
+		}
+		if c.RevokedAt != nil {
+			return model.Conflict("the certificate was revoked already")
+		}
+		_, err = tx.db.NewUpdate().Model((*Certificate)(nil)).Set("revoked_at = ?", tx.now()).Set("revoked_reason = ?", reason).
+			Set("revoked_by = ?", nullIfEmpty(by)).Where("id = ?", id).Exec(ctx)
+		return dbErr("revoke certificate", err)
+	})
+}
