@@ -6,9 +6,9 @@ package web
 import (
 	"time"
 
-	"github.com/wachsam/wachsam/internal/httpx"
 	"bytes"
 	"fmt"
+	"github.com/wachsam/wachsam/internal/httpx"
 	"html/template"
 	"io/fs"
 	"net/url"

@@ -45,10 +45,10 @@ type Web struct {
 	learning *learning.Service
 	// renderPDF makes a certificate's PDF (shared with the API).
 	renderPDF func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
-	tpl      *templates
-	static   fs.FS
-	tls      bool
-	log      *slog.Logger
+	tpl       *templates
+	static    fs.FS
+	tls       bool
+	log       *slog.Logger
 }
 
 // Options configure the pages.
@@ -62,8 +62,8 @@ type Options struct {
 	Learning *learning.Service
 	// RenderPDF makes a certificate's PDF.
 	RenderPDF func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
-	TLS      bool
-	Log      *slog.Logger
+	TLS       bool
+	Log       *slog.Logger
 }
 
 // New parses the templates once.
