@@ -113,6 +113,9 @@ func TestDemoSeedsOnceAndRefusesRealData(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := srv.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
 		var out bytes.Buffer
 		if err := app.SeedDemo(ctx, srv, &out); err != nil {
 			t.Fatal(err)
@@ -132,6 +135,11 @@ func TestDemoSeedsOnceAndRefusesRealData(t *testing.T) {
 		}
 		if _, _, err := srv.Identity.Login(ctx, "personal@musterstadt.example", app.DemoPassword, "127.0.0.1"); err != nil {
 			t.Errorf("demo login: %v", err)
+		}
+		// The demo comes with progress: a certificate and a course half done.
+		anna, _, _ := st.Credentials(ctx, "anna.becker@musterstadt.example")
+		if certs, err := st.UserCertificates(ctx, anna.ID); err != nil || len(certs) != 1 {
+			t.Errorf("demo certificate: %d, %v", len(certs), err)
 		}
 		// Real municipalities: refuse.
 		real := model.Tenant{Slug: "echt", Name: "Echt", Settings: model.DefaultSettings()}

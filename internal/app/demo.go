@@ -6,6 +6,9 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/learning"
+
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
@@ -47,6 +50,9 @@ func SeedDemo(ctx context.Context, srv *Server, out io.Writer) error {
 		if err := createDemo(ctx, srv); err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
+		if err := demoProgress(ctx, srv); err != nil {
+			return fmt.Errorf("seed demo progress: %w", err)
+		}
 	}
 	fmt.Fprintf(out, "\nWachsam demo: open %s and sign in as one of these users (password %q):\n\n", srv.Config.BaseURL, DemoPassword)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
@@ -82,4 +88,50 @@ func createDemo(ctx context.Context, srv *Server) error {
 		}
 		return create(demoOperator, store.Scope{})
 	})
+}
+
+// demoProgress gives the demo some history: one learner with a certificate, one half-way
+// through a course, so the pages show every state. Courses missing from the library are
+// skipped (an operator's own WACHSAM_COURSES_DIR may not have them).
+func demoProgress(ctx context.Context, srv *Server) error {
+	learner := func(email string) (auth.Principal, error) {
+		u, _, err := srv.Store.Credentials(ctx, email)
+		return auth.Principal{UserID: u.ID, TenantID: u.TenantID, Roles: u.Roles, Language: u.Language}, err
+	}
+	anna, err := learner("anna.becker@musterstadt.example")
+	if err != nil {
+		return err
+	}
+	if entry, err := srv.Catalog.Get("phishing-erkennen", false); err == nil {
+		for _, l := range entry.Course.Lessons {
+			if _, err := srv.Learning.CompleteLesson(ctx, anna, entry.Course.Slug, l.Slug); err != nil {
+				return err
+			}
+		}
+		if q := entry.Course.Quiz; q != nil {
+			v, _, err := srv.Learning.StartAttempt(ctx, anna, entry.Course.Slug, nil)
+			if err != nil {
+				return err
+			}
+			answers := learning.Answers{}
+			for _, question := range v.Questions {
+				answers[question.ID] = q.Question(question.ID).CorrectIDs()
+			}
+			if _, err := srv.Learning.Submit(ctx, anna, v.ID, answers, nil); err != nil {
+				return err
+			}
+		}
+	}
+	mehmet, err := learner("mehmet.yilmaz@musterstadt.example")
+	if err != nil {
+		return err
+	}
+	if entry, err := srv.Catalog.Get("passwoerter-mfa", false); err == nil {
+		for _, l := range entry.Course.Lessons[:min(2, len(entry.Course.Lessons))] {
+			if _, err := srv.Learning.CompleteLesson(ctx, mehmet, entry.Course.Slug, l.Slug); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -252,7 +252,8 @@ func (s *Service) OpenLesson(ctx context.Context, p auth.Principal, slug, lesson
 	if l == nil {
 		return nil, nil, &model.DetailedError{Kind: model.ErrNotFound, Detail: "The course has no lesson \"" + lesson + "\"."}
 	}
-	if pr.Status() == InProgress {
+	if _, opened := pr.Lessons[l.Slug]; !opened && pr.Status() == InProgress {
+		// Only the first visit is written: the start of the time spent on the lesson.
 		if err := s.store.LessonOpened(ctx, pr.Enrolment.ID, l.Slug); err != nil {
 			return nil, nil, err
 		}

@@ -190,10 +190,8 @@ func (w *Web) language(c *fiber.Ctx) string {
 	fallback := i18n.Default
 	if p, ok := httpx.PrincipalOf(c); ok {
 		candidates = append(candidates, p.Language)
-		if p.TenantID != "" {
-			if t, err := w.store.TenantByID(c.UserContext(), p.TenantID); err == nil {
-				fallback = t.Settings.DefaultLanguage
-			}
+		if t, ok := w.tenantOf(c, p.TenantID); ok {
+			fallback = t.Settings.DefaultLanguage
 		}
 	}
 	l := w.catalog.Negotiate(c.Get(fiber.HeaderAcceptLanguage), fallback, candidates...)
@@ -239,10 +237,24 @@ func (w *Web) principalUser(c *fiber.Ctx, p auth.Principal) (*ViewUser, string, 
 		return nil, "", err
 	}
 	tenant := ""
-	if u.TenantID != "" {
-		if t, err := w.store.TenantByID(c.UserContext(), u.TenantID); err == nil {
-			tenant = t.Name
-		}
+	if t, ok := w.tenantOf(c, u.TenantID); ok {
+		tenant = t.Name
 	}
 	return &ViewUser{Name: u.Name}, tenant, nil
+}
+
+// tenantOf looks the tenant up once per request (the header and the language both need it).
+func (w *Web) tenantOf(c *fiber.Ctx, id string) (model.Tenant, bool) {
+	if id == "" {
+		return model.Tenant{}, false
+	}
+	if t, ok := c.Locals("tenant").(model.Tenant); ok && t.ID == id {
+		return t, true
+	}
+	t, err := w.store.TenantByID(c.UserContext(), id)
+	if err != nil {
+		return model.Tenant{}, false
+	}
+	c.Locals("tenant", t)
+	return t, true
 }

@@ -1,0 +1,143 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/testenv"
+)
+
+var (
+	optionInput = regexp.MustCompile(`name="(q-[a-z0-9-]+)" id="[^"]+" value="([a-z]+)"`)
+	attemptPath = regexp.MustCompile(`^/attempts/([0-9a-f-]{36})$`)
+)
+
+// A learner takes a whole course through the pages, without JavaScript: lessons, a failed and
+// a passed quiz, the certificate, its verification.
+func TestLearnerJourneyThroughThePages(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(nil))
+		ten := e.Tenant("a")
+		e.User(&ten, "anna@a.example", "", model.RoleLearner)
+		b := newBrowser(t, e)
+		b.login("anna@a.example", testenv.Password)
+
+		home := b.do("GET", "/", nil)
+		if !strings.Contains(home.Body, "Weitere Kurse") || !strings.Contains(home.Body, `href="/courses/basis"`) || strings.Contains(home.Body, "/courses/entwurf") {
+			t.Fatalf("dashboard:\n%s", home.Body)
+		}
+		crs := b.do("GET", "/courses/basis", nil)
+		if crs.StatusCode != 200 || !strings.Contains(crs.Body, "Kurs beginnen") || !strings.Contains(crs.Body, "3 Fragen, bestanden ab 60") {
+			t.Fatalf("course page: %d\n%s", crs.StatusCode, crs.Body)
+		}
+
+		// Lessons: the lesson page, then "complete" moves on to the next lesson.
+		lesson := b.do("GET", "/courses/basis/lessons/start", nil)
+		if lesson.StatusCode != 200 || !strings.Contains(lesson.Body, "Der Anfang") || !strings.Contains(lesson.Body, `src="/media/basis/`) ||
+			!strings.Contains(lesson.Body, "Lektion 1 von 2") || !strings.Contains(lesson.Body, `hreflang="en"`) {
+			t.Fatalf("lesson page: %d\n%s", lesson.StatusCode, lesson.Body)
+		}
+		r := b.do("POST", "/courses/basis/lessons/start/complete", url.Values{"_csrf": {b.csrf(lesson)}})
+		if r.StatusCode != 303 || r.Header.Get("Location") != "/courses/basis/lessons/weiter" {
+			t.Fatalf("complete: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		english := b.do("GET", "/courses/basis/lessons/start?lang=en", nil)
+		if !strings.Contains(english.Body, "The beginning") || !strings.Contains(english.Body, `lang="en"`) {
+			t.Errorf("English lesson:\n%s", english.Body)
+		}
+		lesson = b.do("GET", "/courses/basis/lessons/weiter?lang=de", nil) // ?lang is remembered; switch back
+		if r := b.do("POST", "/courses/basis/lessons/weiter/complete", url.Values{"_csrf": {b.csrf(lesson)}}); r.Header.Get("Location") != "/courses/basis" {
+			t.Fatalf("last lesson leads to %s", r.Header.Get("Location"))
+		}
+		crs = b.do("GET", "/courses/basis", nil)
+		if !strings.Contains(crs.Body, "Test starten") || strings.Count(crs.Body, "✓") != 2 {
+			t.Fatalf("course page after the lessons:\n%s", crs.Body)
+		}
+
+		takeQuiz := func(page string, right bool) testenv.Response {
+			r := b.do("POST", "/courses/basis/quiz", url.Values{"_csrf": {b.csrf(testenv.Response{Body: page})}})
+			m := attemptPath.FindStringSubmatch(r.Header.Get("Location"))
+			if r.StatusCode != 303 || m == nil {
+				t.Fatalf("start quiz: %d %s", r.StatusCode, r.Header.Get("Location"))
+			}
+			quiz := b.do("GET", m[0], nil)
+			if strings.Contains(quiz.Body, "Nur eine Meldung warnt alle") || strings.Contains(quiz.Body, "bestätigt dem Absender") {
+				t.Fatal("quiz page shows explanations or feedback before submission")
+			}
+			key := e.CorrectAnswers("basis")
+			form := url.Values{"_csrf": {b.csrf(quiz)}}
+			for _, o := range optionInput.FindAllStringSubmatch(quiz.Body, -1) {
+				qid := strings.TrimPrefix(o[1], "q-")
+				isRight := false
+				for _, id := range key[qid] {
+					isRight = isRight || id == o[2]
+				}
+				if isRight == right && (right || form.Get(o[1]) == "") {
+					form.Add(o[1], o[2])
+				}
+			}
+			// Save first (the no-JavaScript path), then submit.
+			if r := b.do("POST", m[0]+"/save", form); r.StatusCode != 303 || r.Header.Get("Location") != m[0]+"?saved=1" {
+				t.Fatalf("save: %d %s", r.StatusCode, r.Header.Get("Location"))
+			}
+			saved := b.do("GET", m[0]+"?saved=1", nil)
+			if !strings.Contains(saved.Body, "gespeichert") || !strings.Contains(saved.Body, " checked") {
+				t.Fatalf("saved answers not shown:\n%s", saved.Body)
+			}
+			if r := b.do("POST", m[0]+"/submit", form); r.StatusCode != 303 {
+				t.Fatalf("submit: %d", r.StatusCode)
+			}
+			// A double submission lands on the same result and changes nothing.
+			if r := b.do("POST", m[0]+"/submit", form); r.StatusCode != 303 {
+				t.Fatalf("second submit: %d", r.StatusCode)
+			}
+			return b.do("GET", m[0], nil)
+		}
+		failed := takeQuiz(crs.Body, false)
+		if !strings.Contains(failed.Body, "Leider nicht bestanden") || !strings.Contains(failed.Body, "Nur eine Meldung warnt alle") || !strings.Contains(failed.Body, "Test wiederholen") {
+			t.Fatalf("failed result page:\n%s", failed.Body)
+		}
+		passed := takeQuiz(failed.Body, true)
+		if !strings.Contains(passed.Body, "Bestanden!") || !strings.Contains(passed.Body, "Glückwunsch") {
+			t.Fatalf("passed result page:\n%s", passed.Body)
+		}
+
+		certs := b.do("GET", "/certificates", nil)
+		m := regexp.MustCompile(`href="/certificates/([0-9a-f-]{36})/pdf"`).FindStringSubmatch(certs.Body)
+		code := regexp.MustCompile(`href="/verify/([a-z2-7]{32})"`).FindStringSubmatch(certs.Body)
+		if m == nil || code == nil || !strings.Contains(certs.Body, "Gültig") {
+			t.Fatalf("certificates page:\n%s", certs.Body)
+		}
+		pdf := b.do("GET", "/certificates/"+m[1]+"/pdf", nil)
+		if pdf.StatusCode != 200 || !strings.HasPrefix(pdf.Body, "%PDF-") {
+			t.Errorf("pdf: %d", pdf.StatusCode)
+		}
+		home = b.do("GET", "/", nil)
+		if !strings.Contains(home.Body, "Abgeschlossen") || !strings.Contains(home.Body, "gültig bis") {
+			t.Errorf("dashboard after completion:\n%s", home.Body)
+		}
+
+		// Verification is public.
+		anon := newBrowser(t, e)
+		v := anon.do("GET", "/verify/"+code[1], nil)
+		if v.StatusCode != 200 || !strings.Contains(v.Body, "Dieses Zertifikat ist gültig.") || !strings.Contains(v.Body, "anna") {
+			t.Errorf("verify page: %d\n%s", v.StatusCode, v.Body)
+		}
+		if v := anon.do("GET", "/verify?code="+strings.ToUpper(code[1][:4])+"-"+code[1][4:], nil); v.StatusCode != 200 {
+			t.Errorf("verify form with a grouped code: %d", v.StatusCode)
+		}
+		if v := anon.do("GET", "/verify/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", nil); v.StatusCode != 404 || !strings.Contains(v.Body, "kein Zertifikat") {
+			t.Errorf("unknown code: %d", v.StatusCode)
+		}
+		// Another learner cannot open Anna's attempt or certificate.
+		e.User(&ten, "ben@a.example", "", model.RoleLearner)
+		ben := newBrowser(t, e)
+		ben.login("ben@a.example", testenv.Password)
+		if r := ben.do("GET", "/certificates/"+m[1]+"/pdf", nil); r.StatusCode != 404 {
+			t.Errorf("other learner's certificate: %d", r.StatusCode)
+		}
+	})
+}
