@@ -6,7 +6,6 @@
 package catalog
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -202,14 +201,23 @@ func firstError(diags []course.Diagnostic) string {
 
 func (c *Catalog) uploadMedia(ctx context.Context, fsys fs.FS, crs *course.Course) error {
 	for _, m := range crs.Media {
-		b, err := fs.ReadFile(fsys, crs.Slug+"/"+m.Path)
-		if err != nil {
-			return fmt.Errorf("catalog: read %s/%s: %w", crs.Slug, m.Path, err)
+		if err := c.uploadFile(ctx, fsys, crs.Slug+"/"+m.Path, m); err != nil {
+			return err
 		}
-		key := media.KeyFor(m.SHA256, path.Ext(m.Path))
-		if _, err := c.media.Put(ctx, key, bytes.NewReader(b), int64(len(b)), m.ContentType); err != nil {
-			return fmt.Errorf("catalog: upload %s/%s: %w", crs.Slug, m.Path, err)
-		}
+	}
+	return nil
+}
+
+// uploadFile streams one media file to the store (videos need not fit in memory); the store
+// skips keys it has and checks the bytes against the key's hash.
+func (c *Catalog) uploadFile(ctx context.Context, fsys fs.FS, name string, m course.MediaFile) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("catalog: read %s: %w", name, err)
+	}
+	defer f.Close()
+	if _, err := c.media.Put(ctx, media.KeyFor(m.SHA256, path.Ext(m.Path)), f, m.Size, m.ContentType); err != nil {
+		return fmt.Errorf("catalog: upload %s: %w", name, err)
 	}
 	return nil
 }

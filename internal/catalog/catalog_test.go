@@ -130,8 +130,16 @@ func TestRestartServesTheLastPublishedCatalogue(t *testing.T) {
 }
 
 func TestMediaIsServedToSignedInUsersOnly(t *testing.T) {
-	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
-		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(map[string]string{
+	for backend, env := range testenv.MediaBackends(t) {
+		t.Run(backend, func(t *testing.T) {
+			testenv.ForEachDialect(t, func(t *testing.T, dialect string) { testMediaServing(t, dialect, env) })
+		})
+	}
+}
+
+func testMediaServing(t *testing.T, dialect string, env map[string]string) {
+	{
+		e := testenv.WithCourses(t, dialect, env, testenv.CourseTree(map[string]string{
 			"entwurf/01-eins.md":       "---\ntitle: Eins\n---\n\n![Geheimes Bild](media/geheim.png)\n",
 			"entwurf/media/geheim.png": "\x89PNG\r\n\x1a\nnot really a png but distinct",
 		}))
@@ -188,5 +196,5 @@ func TestMediaIsServedToSignedInUsersOnly(t *testing.T) {
 		if r := e.Do("GET", draftURL, tok, nil); r.StatusCode != 404 {
 			t.Errorf("draft media for a learner: %d", r.StatusCode)
 		}
-	})
+	}
 }

@@ -38,3 +38,15 @@ func TestClientIPTrustsOnlyConfiguredProxies(t *testing.T) {
 		})
 	}
 }
+
+func TestCertificateCodesStayOutOfLogs(t *testing.T) {
+	for in, want := range map[string]string{
+		"/verify/abcdefghijklmnopqrstuvwxyz234567":        "/verify/abcd…",
+		"/api/v1/verify/abcdefghijklmnopqrstuvwxyz234567": "/api/v1/verify/abcd…",
+		"/courses/basis": "/courses/basis",
+	} {
+		if got := redactPath(in); got != want {
+			t.Errorf("redactPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -104,7 +104,7 @@ func WriteProblem(c *fiber.Ctx, p Problem) error {
 
 // LogError logs err at the level its status deserves: 5xx at Error with the cause, 4xx at Warn.
 func LogError(log *slog.Logger, c *fiber.Ctx, status int, err error) {
-	attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", c.Path(), "status", status}
+	attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", redactPath(c.Path()), "status", status}
 	if status >= 500 {
 		log.Error("request failed", append(attrs, "error", err.Error())...)
 		return

@@ -144,3 +144,25 @@ func Logger(t testing.TB) *slog.Logger {
 	}
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
+
+// MediaBackends lists the media stores to run a test on: local disk always, S3 (MinIO) when
+// WACHSAM_TEST_S3_ENDPOINT is set. In CI a missing S3 server fails instead of being skipped.
+func MediaBackends(t testing.TB) map[string]map[string]string {
+	t.Helper()
+	out := map[string]map[string]string{"local": nil}
+	endpoint := os.Getenv("WACHSAM_TEST_S3_ENDPOINT")
+	if endpoint == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI is set but WACHSAM_TEST_S3_ENDPOINT is not: the S3 suite must run in CI")
+		}
+		return out
+	}
+	out["s3"] = map[string]string{
+		"WACHSAM_S3_ENDPOINT":   endpoint,
+		"WACHSAM_S3_BUCKET":     "wachsam-test-" + strings.ReplaceAll(uuid.NewString(), "-", "")[:16],
+		"WACHSAM_S3_ACCESS_KEY": os.Getenv("WACHSAM_TEST_S3_ACCESS_KEY"),
+		"WACHSAM_S3_SECRET_KEY": os.Getenv("WACHSAM_TEST_S3_SECRET_KEY"),
+		"WACHSAM_S3_USE_SSL":    "false",
+	}
+	return out
+}
