@@ -62,9 +62,12 @@ func (r *gitRepo) push(tree fs.FS, message string) {
 	r.git(r.clone, "push", "-q", "origin", "HEAD:main")
 }
 
+// eventually waits for cond; generous, because CI runs this beside other packages' tests under
+// the race detector on two cores, where a git clone can take seconds.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	for range 200 {
+	deadline := time.Now().Add(90 * time.Second)
+	for time.Now().Before(deadline) {
 		if cond() {
 			return
 		}
@@ -96,7 +99,8 @@ func TestCoursesFromGitGoLiveOnPush(t *testing.T) {
 		}
 		return entry.Course.TextFor("de").Title
 	}
-	eventually(t, "the first sync from git", func() bool { return title() == "Grundlagen" })
+	// The catalogue goes live a moment before the sync's report is recorded; wait for both.
+	eventually(t, "the first sync from git", func() bool { return title() == "Grundlagen" && e.Srv.Catalog.LastSync() != nil })
 	if last := e.Srv.Catalog.LastSync(); last.Source != "git" || len(last.Commit) != 40 {
 		t.Errorf("sync source %+v", last)
 	}
@@ -121,7 +125,7 @@ func TestCoursesFromGitGoLiveOnPush(t *testing.T) {
 	if s := webhook(push, secret); s != 202 {
 		t.Fatalf("webhook: %d", s)
 	}
-	eventually(t, "the pushed commit to go live", func() bool { return title() == "Grundlagen 2027" })
+	eventually(t, "the pushed commit to go live", func() bool { return title() == "Grundlagen 2027" && e.Srv.Catalog.LastSync().OK })
 
 	// A broken commit is refused; the operator sees why; learners keep the last good version.
 	repo.push(testenv.CourseTree(map[string]string{"basis/02-weiter.md": "---\ntitle: Kaputt\n---\n\n<script>x</script>\n"}), "Kaputt")
