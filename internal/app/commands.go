@@ -34,7 +34,9 @@ func serve(ctx context.Context, args []string, io IO) error {
 		return err
 	}
 	if *addr != "" {
-		cfg.Addr = *addr
+		if err := cfg.SetAddr(*addr); err != nil {
+			return err
+		}
 	}
 	log := newLogger(io.Stderr, cfg.LogLevel)
 	st, err := OpenStore(ctx, cfg, log)

@@ -113,13 +113,13 @@ func TestCoursesFromGitGoLiveOnPush(t *testing.T) {
 		req.Header.Set("Content-Type", "application/json")
 		return e.Send(req).StatusCode
 	}
-	push := `{"ref":"refs/heads/main"}`
+	push := `{"ref":"refs/heads/main","before":"1111111111111111111111111111111111111111","after":"2222222222222222222222222222222222222222"}`
 
 	repo.push(testenv.CourseTree(map[string]string{"basis/course.md": strings.Replace(string(testenv.CourseTree(nil)["basis/course.md"].Data), "Grundlagen", "Grundlagen 2027", 1)}), "Neuer Titel")
 	if s := webhook(push, "falsches-secret-0123456789"); s != 401 {
 		t.Errorf("webhook with a wrong signature: %d", s)
 	}
-	if s := webhook(`{"ref":"refs/heads/other"}`, secret); s != 202 {
+	if s := webhook(`{"ref":"refs/heads/other","before":"1111111111111111111111111111111111111111","after":"2222222222222222222222222222222222222222"}`, secret); s != 202 {
 		t.Errorf("push to another branch: %d", s)
 	}
 	if s := webhook(push, secret); s != 202 {

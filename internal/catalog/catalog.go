@@ -67,9 +67,10 @@ type Report struct {
 	OK          bool                `json:"ok"`
 	Source      string              `json:"source"`
 	Commit      string              `json:"commit,omitempty"`
-	Published   []string            `json:"published"` // courses with a new current version
+	Published   []string            `json:"published"` // courses whose live version changed (new, edited, reverted, restored)
 	Unchanged   []string            `json:"unchanged"`
 	Archived    []string            `json:"archived"`
+	Error       string              `json:"error,omitempty"` // the tree could not be fetched
 	Errors      int                 `json:"errors"`
 	Warnings    int                 `json:"warnings"`
 	Diagnostics []course.Diagnostic `json:"diagnostics"`
@@ -106,6 +107,9 @@ func (c *Catalog) Sync(ctx context.Context, fsys fs.FS, src Source) (*Report, er
 	defer c.syncMu.Unlock()
 	started := time.Now().UTC()
 	cat, diags := course.Load(fsys, course.LoadOptions{MediaURL: MediaURL})
+	if diags == nil {
+		diags = []course.Diagnostic{}
+	}
 	rep := &Report{Source: src.Kind, Commit: src.Commit, Diagnostics: diags, Published: []string{}, Unchanged: []string{}, Archived: []string{}}
 	for _, d := range diags {
 		if d.Severity == course.SeverityError {
@@ -132,12 +136,12 @@ func (c *Catalog) Sync(ctx context.Context, fsys fs.FS, src Source) (*Report, er
 			if err != nil {
 				return err
 			}
-			courseID, id, created, err := tx.PublishCourseVersion(ctx, v)
+			courseID, id, changed, err := tx.PublishCourseVersion(ctx, v)
 			if err != nil {
 				return err
 			}
 			next[crs.Slug] = &Entry{CourseID: courseID, VersionID: id, Course: crs}
-			if created {
+			if changed {
 				rep.Published = append(rep.Published, crs.Slug)
 			} else {
 				rep.Unchanged = append(rep.Unchanged, crs.Slug)
@@ -172,6 +176,10 @@ func (c *Catalog) Sync(ctx context.Context, fsys fs.FS, src Source) (*Report, er
 func (c *Catalog) finish(ctx context.Context, rep *Report, started time.Time) (*Report, error) {
 	rep.FinishedAt = time.Now().UTC()
 	diags, _ := json.Marshal(rep.Diagnostics)
+	if rep.Error != "" {
+		// A fetch failure is kept with the diagnostics, as one problem of the whole tree.
+		diags, _ = json.Marshal([]course.Diagnostic{{Path: ".", Severity: course.SeverityError, Message: rep.Error}})
+	}
 	rec := &store.SyncRecord{Source: rep.Source, GitCommit: rep.Commit, OK: rep.OK, Published: len(rep.Published),
 		Archived: len(rep.Archived), Diagnostics: string(diags), StartedAt: started, FinishedAt: rep.FinishedAt}
 	if err := c.store.RecordSync(ctx, rec); err != nil {
@@ -183,6 +191,8 @@ func (c *Catalog) finish(ctx context.Context, rep *Report, started time.Time) (*
 	if rep.OK {
 		c.log.Info("course catalogue synced", "source", rep.Source, "commit", rep.Commit, "published", rep.Published,
 			"archived", rep.Archived, "warnings", rep.Warnings)
+	} else if rep.Error != "" {
+		c.log.Error("course tree could not be fetched; the previous catalogue stays live", "source", rep.Source, "error", rep.Error)
 	} else {
 		c.log.Error("course tree has errors; the previous catalogue stays live", "source", rep.Source, "commit", rep.Commit,
 			"errors", rep.Errors, "first", firstError(rep.Diagnostics))

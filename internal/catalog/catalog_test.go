@@ -9,6 +9,7 @@ import (
 
 	"github.com/wachsam/wachsam/internal/app"
 	"github.com/wachsam/wachsam/internal/catalog"
+	"github.com/wachsam/wachsam/internal/coursegit"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/testenv"
 )
@@ -57,6 +58,16 @@ func TestSyncVersionsArchivesAndRefusesBrokenTrees(t *testing.T) {
 			t.Fatalf("old version: %v", err)
 		}
 
+		// Going back to earlier content makes the earlier version live again, without a copy.
+		reverted := sync(t, srv, nil)
+		if !slices.Equal(reverted.Published, []string{"basis"}) {
+			t.Errorf("revert: %+v", reverted)
+		}
+		if e, _ := srv.Catalog.Get("basis", false); e.VersionID != v1.VersionID {
+			t.Error("revert did not reuse the earlier version")
+		}
+		sync(t, srv, map[string]string{"basis/02-weiter.md": "---\ntitle: Neu geschrieben\n---\n\nNeu.\n"})
+
 		// A broken tree is not published; the previous version stays live.
 		broken := sync(t, srv, map[string]string{"basis/02-weiter.md": "---\ntitel: Tippfehler\n---\n\n<b>roh</b>\n"})
 		if broken.OK || broken.Errors < 2 {
@@ -91,7 +102,7 @@ func TestSyncVersionsArchivesAndRefusesBrokenTrees(t *testing.T) {
 
 		// History for operators, newest first.
 		recs, err := srv.Store.RecentSyncs(ctx, 10)
-		if err != nil || len(recs) != 6 || recs[2].OK || !recs[0].OK || !recs[1].OK {
+		if err != nil || len(recs) != 8 || recs[2].OK || !recs[0].OK || !recs[1].OK {
 			t.Errorf("sync history: %d records, %v", len(recs), err)
 		}
 	})
@@ -196,5 +207,23 @@ func testMediaServing(t *testing.T, dialect string, env map[string]string) {
 		if r := e.Do("GET", draftURL, tok, nil); r.StatusCode != 404 {
 			t.Errorf("draft media for a learner: %d", r.StatusCode)
 		}
+	}
+}
+
+// A repository that cannot be fetched changes nothing, and operators see why in the history.
+func TestUnreachableGitSourceIsRecorded(t *testing.T) {
+	srv := testenv.Server(t, "sqlite", nil)
+	sync(t, srv, nil)
+	repo := coursegit.Open(coursegit.Config{URL: t.TempDir() + "/missing.git", Dir: t.TempDir() + "/clone"})
+	rep, err := srv.Catalog.SyncFrom(context.Background(), catalog.GitTree{Repo: repo})
+	if err != nil || rep.OK || rep.Error == "" {
+		t.Fatalf("report %+v, err %v", rep, err)
+	}
+	if _, err := srv.Catalog.Get("basis", false); err != nil {
+		t.Error("catalogue lost after a failed fetch")
+	}
+	recs, _ := srv.Store.RecentSyncs(context.Background(), 1)
+	if len(recs) != 1 || recs[0].OK || !strings.Contains(recs[0].Diagnostics, rep.Error[:20]) {
+		t.Errorf("history: %+v", recs)
 	}
 }

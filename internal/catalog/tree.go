@@ -3,6 +3,9 @@ package catalog
 import (
 	"context"
 	"io/fs"
+	"time"
+
+	"github.com/wachsam/wachsam/internal/course"
 
 	"github.com/wachsam/wachsam/internal/coursegit"
 )
@@ -47,13 +50,21 @@ func (t GitTree) Current(ctx context.Context, fn func(fs.FS, Source) error) erro
 	})
 }
 
-// SyncFrom brings tree up to date and syncs what it holds.
+// SyncFrom brings tree up to date and syncs what it holds. When the tree cannot be brought up
+// to date (the git host is unreachable, the token is wrong), nothing changes and the report
+// says why, so operators see it in the sync history and not only in the log.
 func (c *Catalog) SyncFrom(ctx context.Context, tree Tree) (*Report, error) {
 	var rep *Report
+	var syncErr error
 	err := tree.Latest(ctx, func(fsys fs.FS, src Source) error {
-		var err error
-		rep, err = c.Sync(ctx, fsys, src)
-		return err
+		rep, syncErr = c.Sync(ctx, fsys, src)
+		return syncErr
 	})
+	if err != nil && syncErr == nil && rep == nil {
+		c.syncMu.Lock()
+		defer c.syncMu.Unlock()
+		return c.finish(ctx, &Report{Source: "git", Error: err.Error(), Published: []string{}, Unchanged: []string{},
+			Archived: []string{}, Diagnostics: []course.Diagnostic{}}, time.Now().UTC())
+	}
 	return rep, err
 }

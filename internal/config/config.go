@@ -37,6 +37,38 @@ type Config struct {
 	MaxBodyBytes      int
 	ShutdownTimeout   time.Duration
 	LogLevel          string
+
+	baseFromAddr bool // WACHSAM_BASE_URL was not set: links point at the listen address
+}
+
+// SetAddr changes the listen address (the --addr flag); without WACHSAM_BASE_URL the public URL
+// follows it, so links in pages and certificates stay reachable.
+func (c *Config) SetAddr(addr string) error {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return fmt.Errorf("--addr must be host:port such as 127.0.0.1:8080, got %q", addr)
+	}
+	c.Addr = addr
+	if c.baseFromAddr {
+		u, err := url.Parse(urlForAddr(addr))
+		if err != nil {
+			return err
+		}
+		c.BaseURL = u
+	}
+	return nil
+}
+
+// urlForAddr is the http URL of a listen address; an address without a host (":8080", all
+// interfaces) is reached locally through 127.0.0.1.
+func urlForAddr(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://127.0.0.1:8080"
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // CoursesGit configures pulling the course library from the authors' git repository.
@@ -122,7 +154,11 @@ func Load(src Source) (*Config, error) {
 			UseSSL:    r.boolean("WACHSAM_S3_USE_SSL", true),
 		},
 	}
-	base := r.str("WACHSAM_BASE_URL", "http://127.0.0.1:8080")
+	base := r.str("WACHSAM_BASE_URL", "")
+	if base == "" {
+		c.baseFromAddr = true
+		base = urlForAddr(c.Addr)
+	}
 	c.validate(&r, base)
 	if len(r.problems) > 0 {
 		return nil, errors.New("configuration: " + strings.Join(r.problems, "; "))

@@ -75,3 +75,19 @@ func TestSecretsFromFiles(t *testing.T) {
 		t.Error("secret in error message")
 	}
 }
+
+func TestBaseURLFollowsTheListenAddressUnlessSet(t *testing.T) {
+	c, _ := Load(env(map[string]string{"WACHSAM_ADDR": ":9000"}))
+	if c.BaseURL.String() != "http://127.0.0.1:9000" {
+		t.Errorf("base url %s", c.BaseURL)
+	}
+	c.SetAddr("127.0.0.1:9100")
+	if c.BaseURL.String() != "http://127.0.0.1:9100" {
+		t.Errorf("after --addr: %s", c.BaseURL)
+	}
+	c, _ = Load(env(map[string]string{"WACHSAM_BASE_URL": "https://lernen.example.de"}))
+	c.SetAddr("127.0.0.1:9100")
+	if c.BaseURL.String() != "https://lernen.example.de" {
+		t.Errorf("configured base url changed: %s", c.BaseURL)
+	}
+}

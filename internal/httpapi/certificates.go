@@ -12,10 +12,16 @@ import (
 	"github.com/wachsam/wachsam/internal/store"
 )
 
+// certCourse names the course a certificate is for, with its title as printed on it.
+type certCourse struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
 type certificateJSON struct {
 	ID        string     `json:"id"`
 	Code      string     `json:"code"`
-	Course    courseRef  `json:"course"`
+	Course    certCourse `json:"course"`
 	Holder    string     `json:"holder_name"`
 	Status    string     `json:"status"`
 	IssuedAt  time.Time  `json:"issued_at"`
@@ -25,7 +31,7 @@ type certificateJSON struct {
 }
 
 func (a *API) certificateOf(c store.Certificate) certificateJSON {
-	return certificateJSON{ID: c.ID, Code: c.Code, Course: courseRef{Slug: c.CourseSlug, Title: c.CourseTitle}, Holder: c.HolderName,
+	return certificateJSON{ID: c.ID, Code: c.Code, Course: certCourse{Slug: c.CourseSlug, Title: c.CourseTitle}, Holder: c.HolderName,
 		Status: string(certificate.StatusAt(time.Now(), c.ExpiresAt, c.RevokedAt)), IssuedAt: c.IssuedAt, ExpiresAt: c.ExpiresAt,
 		RevokedAt: c.RevokedAt, VerifyURL: a.BaseURL + "/verify/" + c.Code}
 }

@@ -38,8 +38,10 @@ func (a *API) syncStatus(c *fiber.Ctx) error {
 	}
 	out := make([]syncHistoryEntry, len(recs))
 	for i, r := range recs {
-		out[i] = syncHistoryEntry{SyncRecord: r, Diagnostics: []course.Diagnostic{}}
-		_ = json.Unmarshal([]byte(r.Diagnostics), &out[i].Diagnostics)
+		out[i] = syncHistoryEntry{SyncRecord: r}
+		if err := json.Unmarshal([]byte(r.Diagnostics), &out[i].Diagnostics); err != nil || out[i].Diagnostics == nil {
+			out[i].Diagnostics = []course.Diagnostic{}
+		}
 	}
 	return c.JSON(fiber.Map{"syncs": out})
 }

@@ -2,6 +2,7 @@ package learning
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -49,8 +50,11 @@ func (s *Service) Verify(ctx context.Context, code string) (Verification, error)
 		return Verification{}, &model.DetailedError{Kind: model.ErrNotFound, Detail: "No certificate has this code."}
 	}
 	c, err := s.store.CertificateByCode(ctx, code)
-	if err != nil {
+	if errors.Is(err, model.ErrNotFound) {
 		return Verification{}, &model.DetailedError{Kind: model.ErrNotFound, Detail: "No certificate has this code."}
+	}
+	if err != nil {
+		return Verification{}, err
 	}
 	return Verification{Status: certificate.StatusAt(s.store.Now(), c.ExpiresAt, c.RevokedAt), HolderName: c.HolderName,
 		CourseTitle: c.CourseTitle, IssuedAt: c.IssuedAt, ExpiresAt: c.ExpiresAt}, nil

@@ -108,9 +108,10 @@ type PublishedCourse struct {
 }
 
 // PublishCourseVersion records v as the current version of its course (by slug), creating the
-// course on first sight. A version with the same content hash is reused, not duplicated: it
-// returns that version's id and created=false.
-func (s *Store) PublishCourseVersion(ctx context.Context, v CourseVersion) (courseID, versionID string, created bool, err error) {
+// course on first sight. A version with the same content hash is reused, not duplicated.
+// changed reports whether the course's live version changed (a new version, a revert to an
+// older one, or an archived course coming back).
+func (s *Store) PublishCourseVersion(ctx context.Context, v CourseVersion) (courseID, versionID string, changed bool, err error) {
 	err = s.InTx(ctx, func(tx *Store) error {
 		now := tx.now()
 		var c courseRow
@@ -130,7 +131,7 @@ func (s *Store) PublishCourseVersion(ctx context.Context, v CourseVersion) (cour
 		case err == nil:
 			versionID = existing.ID
 		case isNotFound(err):
-			versionID, created = newID(), true
+			versionID = newID()
 			if err := tx.insertVersion(ctx, c.ID, versionID, v); err != nil {
 				return err
 			}
@@ -140,11 +141,12 @@ func (s *Store) PublishCourseVersion(ctx context.Context, v CourseVersion) (cour
 		if c.CurrentVersionID == versionID && !c.Archived {
 			return nil
 		}
+		changed = true
 		_, err = tx.db.NewUpdate().Model((*courseRow)(nil)).Set("current_version_id = ?", versionID).
 			Set("archived = ?", false).Set("updated_at = ?", now).Where("id = ?", c.ID).Exec(ctx)
 		return dbErr("publish course "+v.Slug, err)
 	})
-	return courseID, versionID, created, err
+	return courseID, versionID, changed, err
 }
 
 func (s *Store) insertVersion(ctx context.Context, courseID, id string, v CourseVersion) error {

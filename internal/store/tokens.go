@@ -54,7 +54,7 @@ func (s *Store) StoreRefreshToken(ctx context.Context, userID, familyID, hash st
 
 // RotateRefreshToken spends the token with oldHash and stores newHash in its place. The
 // conditional UPDATE makes the check-and-spend atomic, so of two concurrent uses exactly one
-// wins and the other is treated as reuse.
+// wins; the other counts as a race (RefreshRaced), not as theft.
 func (s *Store) RotateRefreshToken(ctx context.Context, oldHash, newHash string, expires time.Time) (userID string, outcome RefreshOutcome, err error) {
 	err = s.InTx(ctx, func(tx *Store) error {
 		var old refreshTokenRow

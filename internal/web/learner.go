@@ -316,6 +316,11 @@ func (w *Web) certificatePDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if cert.UserID != p.UserID { // hr or admin fetching evidence: a named access, audited
+		if err := w.identity.Audit(c.UserContext(), p, cert.TenantID, "certificate.download", cert.HolderName+" – "+cert.CourseTitle, nil); err != nil {
+			return err
+		}
+	}
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="zertifikat-`+cert.CourseSlug+`.pdf"`)
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
