@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/url"
-	"time"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -28,7 +26,6 @@ const (
 	stagingPrefix = objectPrefix + ".staging/"
 
 	// S3 rejects presigned URLs valid for longer than seven days.
-	maxPresignTTL = 7 * 24 * time.Hour
 )
 
 // S3Config says how to reach an S3-compatible service (MinIO, Ceph, AWS, …).
@@ -185,23 +182,6 @@ func (s *S3) Open(ctx context.Context, key string) (ReadSeekCloser, Object, erro
 		return nil, Object{}, s.readErr(key, err)
 	}
 	return obj, toObject(key, info), nil
-}
-
-// PresignGet returns a URL that fetches the object without credentials until ttl passes,
-// for serving large files by redirect instead of through the app. Keep ttl short (minutes):
-// anyone holding the URL can fetch the file. It does not check that the object exists.
-func (s *S3) PresignGet(ctx context.Context, key string, ttl time.Duration) (*url.URL, error) {
-	if !ValidKey(key) {
-		return nil, errNotFoundKey(key)
-	}
-	if ttl < time.Second || ttl > maxPresignTTL {
-		return nil, fmt.Errorf("media: presign %s: ttl %v outside 1s..7d", key, ttl)
-	}
-	u, err := s.client.PresignedGetObject(ctx, s.bucket, objectName(key), ttl, nil)
-	if err != nil {
-		return nil, fmt.Errorf("media: presign %s: %w", key, err)
-	}
-	return u, nil
 }
 
 func (s *S3) readErr(key string, err error) error {

@@ -5,17 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"io"
-	"net/http"
 	"os"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/minio/minio-go/v7"
-
-	"github.com/wachsam/wachsam/internal/model"
 )
 
 // s3Config reads the test server from the environment. Without it the S3 tests are
@@ -112,41 +107,6 @@ func TestS3ObjectsUnderMediaPrefix(t *testing.T) {
 	}
 	if obj, err := s.Stat(context.Background(), key); err != nil || obj.ContentType != "video/mp4" {
 		t.Errorf("Stat = %+v, %v; want video/mp4 from the extension", obj, err)
-	}
-}
-
-func TestS3PresignGet(t *testing.T) {
-	s := newTestS3(t)
-	ctx := context.Background()
-	data := []byte("%PDF-1.7 Merkblatt Social Engineering")
-	key := keyOf(data, "pdf")
-	if _, err := s.Put(ctx, key, bytes.NewReader(data), int64(len(data)), "application/pdf"); err != nil {
-		t.Fatal(err)
-	}
-	u, err := s.PresignGet(ctx, key, time.Minute)
-	if err != nil {
-		t.Fatalf("PresignGet: %v", err)
-	}
-	resp, err := http.Get(u.String()) // the test server is on loopback
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK || !bytes.Equal(body, data) {
-		t.Errorf("GET presigned URL: %s %q; want 200 %q", resp.Status, body, data)
-	}
-	if ct := resp.Header.Get("Content-Type"); ct != "application/pdf" {
-		t.Errorf("Content-Type %q; want application/pdf", ct)
-	}
-
-	if _, err := s.PresignGet(ctx, "../etc/passwd", time.Minute); !errors.Is(err, model.ErrNotFound) {
-		t.Errorf("PresignGet(invalid key) = %v; want ErrNotFound", err)
-	}
-	for _, ttl := range []time.Duration{0, -time.Minute, 8 * 24 * time.Hour} {
-		if _, err := s.PresignGet(ctx, key, ttl); err == nil {
-			t.Errorf("PresignGet with ttl %v succeeded", ttl)
-		}
 	}
 }
 
