@@ -24,8 +24,6 @@ const (
 	// orphaned by a crash stay here; a bucket lifecycle rule expiring "media/.staging/"
 	// after a day removes them.
 	stagingPrefix = objectPrefix + ".staging/"
-
-	// S3 rejects presigned URLs valid for longer than seven days.
 )
 
 // S3Config says how to reach an S3-compatible service (MinIO, Ceph, AWS, …).
