@@ -58,6 +58,7 @@ func (a *API) Register(app *fiber.App) {
 	authed.Put("/attempts/:id/answers", a.saveAnswers)
 	authed.Post("/attempts/:id/submit", a.submitAttempt)
 	authed.Get("/me/certificates", a.myCertificates)
+	authed.Get("/me/assignments", a.myAssignments)
 	authed.Get("/certificates/:id/pdf", a.certificatePDF)
 
 	staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
@@ -74,6 +75,9 @@ func (a *API) Register(app *fiber.App) {
 	authed.Get("/admin/tenant", httpx.Require(admins...), a.getOwnTenant)
 	authed.Patch("/admin/tenant", httpx.Require(admins...), a.updateOwnTenant)
 	authed.Get("/admin/audit", httpx.Require(admins...), a.listAudit)
+	authed.Get("/admin/assignments", httpx.Require(staff...), a.listAssignments)
+	authed.Post("/admin/assignments", httpx.Require(staff...), a.createAssignment)
+	authed.Delete("/admin/assignments/:id", httpx.Require(staff...), a.endAssignment)
 	authed.Get("/admin/certificates", httpx.Require(model.RoleAdmin, model.RoleHR), a.listCertificates)
 	authed.Post("/admin/certificates/:id/revoke", httpx.Require(admins...), a.revokeCertificate)
 

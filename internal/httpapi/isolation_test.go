@@ -39,6 +39,9 @@ func TestIsolationWalk(t *testing.T) {
 		units.JSON(t, &unitList)
 		unitA := unitList[len(unitList)-1].ID
 		certA := e.PassCourse(e.Token(userA.Email), "basis")
+		var asg struct{ ID string }
+		e.Do("POST", "/api/v1/admin/assignments", e.Token(adminA.Email), map[string]any{"course": "basis", "due_in_days": 30}).JSON(t, &asg)
+		assignmentA := asg.ID
 
 		staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
 		admins := []model.Role{model.RoleAdmin, model.RoleOperator}
@@ -58,6 +61,10 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/attempts/:id", path: "/api/v1/attempts/x", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
 			{method: "PUT", route: "/api/v1/attempts/:id/answers", path: "/api/v1/attempts/x/answers", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
 			{method: "POST", route: "/api/v1/attempts/:id/submit", path: "/api/v1/attempts/x/submit", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
+			{method: "GET", route: "/api/v1/me/assignments", path: "/api/v1/me/assignments", tenantless: "the caller's own assignments"},
+			{method: "GET", route: "/api/v1/admin/assignments", path: "/api/v1/admin/assignments?tenant=a", roles: staff},
+			{method: "POST", route: "/api/v1/admin/assignments", path: "/api/v1/admin/assignments?tenant=a", roles: staff, body: map[string]any{"course": "basis", "due_in_days": 30}},
+			{method: "DELETE", route: "/api/v1/admin/assignments/:id", path: "/api/v1/admin/assignments/" + assignmentA, roles: staff},
 			{method: "GET", route: "/api/v1/me/certificates", path: "/api/v1/me/certificates", tenantless: "the caller's own certificates"},
 			{method: "GET", route: "/api/v1/certificates/:id/pdf", path: "/api/v1/certificates/" + certA + "/pdf", roles: nil},
 			{method: "GET", route: "/api/v1/admin/certificates", path: "/api/v1/admin/certificates?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},

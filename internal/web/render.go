@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/model"
 	"html/template"
 	"io/fs"
 	"net/url"
@@ -99,21 +100,12 @@ func (v *View) Date(t any) string {
 	default:
 		return ""
 	}
-	tm = tm.In(berlin)
+	tm = tm.In(model.Berlin)
 	if v.Lang == "en" {
 		return tm.Format("2 January 2006")
 	}
 	return tm.Format("02.01.2006")
 }
-
-// berlin is the time zone of the municipalities Wachsam serves; dates on pages and
-// certificates are theirs, not the server's.
-var berlin = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Berlin"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
 
 // renderUser renders a page with the signed-in user (if any) in the header.
 func (w *Web) renderUser(c *fiber.Ctx, status int, page, titleKey string, v *View) error {

@@ -1,0 +1,105 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/wachsam/wachsam/internal/model"
+)
+
+// Assignment makes a course mandatory for a whole municipality (no org unit, no user), an org
+// unit with its sub-units, or one person, with a due date.
+type Assignment struct {
+	bun.BaseModel `bun:"table:assignments,alias:asg"`
+
+	ID         string     `bun:"id,pk"`
+	TenantID   string     `bun:"tenant_id"`
+	CourseID   string     `bun:"course_id"`
+	OrgUnitID  string     `bun:"org_unit_id,nullzero"`
+	UserID     string     `bun:"user_id,nullzero"`
+	DueInDays  *int       `bun:"due_in_days"`
+	DueDate    *time.Time `bun:"due_date"`
+	Recurrence string     `bun:"recurrence,nullzero"`
+	CreatedBy  string     `bun:"created_by,nullzero"`
+	CreatedAt  time.Time  `bun:"created_at"`
+	EndedAt    *time.Time `bun:"ended_at"`
+
+	CourseSlug  string `bun:"course_slug,scanonly"`
+	OrgUnitPath string `bun:"org_unit_path,scanonly"`
+	UserName    string `bun:"user_name,scanonly"`
+}
+
+func (s *Store) selectAssignments(dst any) *bun.SelectQuery {
+	return s.db.NewSelect().Model(dst).ColumnExpr("asg.*").
+		ColumnExpr("c.slug AS course_slug").ColumnExpr("ou.path AS org_unit_path").ColumnExpr("u.name AS user_name").
+		Join("JOIN courses AS c ON c.id = asg.course_id").
+		Join("LEFT JOIN org_units AS ou ON ou.id = asg.org_unit_id").
+		Join("LEFT JOIN users AS u ON u.id = asg.user_id")
+}
+
+// CreateAssignment stores an assignment in a one-tenant scope.
+func (s *Store) CreateAssignment(ctx context.Context, scope Scope, a *Assignment) error {
+	if scope.all || scope.tenantID == "" {
+		return errNeedsTenant
+	}
+	a.ID, a.TenantID, a.CreatedAt = newID(), scope.tenantID, s.now()
+	_, err := s.db.NewInsert().Model(a).Exec(ctx)
+	return dbErr("create assignment", err)
+}
+
+// AssignmentByID finds an assignment inside the scope.
+func (s *Store) AssignmentByID(ctx context.Context, scope Scope, id string) (Assignment, error) {
+	if err := checkID("assignment", id); err != nil {
+		return Assignment{}, err
+	}
+	var a Assignment
+	err := s.selectAssignments(&a).ApplyQueryBuilder(scope.where("asg.tenant_id")).Where("asg.id = ?", id).Scan(ctx)
+	return a, dbErr("assignment", err)
+}
+
+// ListAssignments returns the scope's current assignments, newest first.
+func (s *Store) ListAssignments(ctx context.Context, scope Scope) ([]Assignment, error) {
+	var rows []Assignment
+	err := s.selectAssignments(&rows).ApplyQueryBuilder(scope.where("asg.tenant_id")).Where("asg.ended_at IS NULL").
+		OrderExpr("asg.created_at DESC").Scan(ctx)
+	return rows, dbErr("list assignments", err)
+}
+
+// EndAssignment stops an assignment; it stays on record.
+func (s *Store) EndAssignment(ctx context.Context, scope Scope, id string) error {
+	if _, err := s.AssignmentByID(ctx, scope, id); err != nil {
+		return err
+	}
+	res, err := s.db.NewUpdate().Model((*Assignment)(nil)).Set("ended_at = ?", s.now()).Where("id = ? AND ended_at IS NULL", id).Exec(ctx)
+	if err != nil {
+		return dbErr("end assignment", err)
+	}
+	return expectOne(res, "end assignment")
+}
+
+// AssignmentsFor returns the current assignments that reach the user: the whole municipality,
+// the user's org unit or any unit above it, or the user in person. People who join a unit later
+// are covered without anything being copied.
+func (s *Store) AssignmentsFor(ctx context.Context, u model.User) ([]Assignment, error) {
+	if u.TenantID == "" {
+		return nil, nil
+	}
+	var rows []Assignment
+	q := s.selectAssignments(&rows).Where("asg.tenant_id = ? AND asg.ended_at IS NULL", u.TenantID)
+	if u.OrgUnitPath != "" {
+		parts := strings.Split(u.OrgUnitPath, "/")
+		paths := make([]string, len(parts))
+		for i := range parts {
+			paths[i] = strings.Join(parts[:i+1], "/")
+		}
+		q = q.Where("(asg.user_id = ? OR (asg.org_unit_id IS NULL AND asg.user_id IS NULL) OR asg.org_unit_id IN (SELECT id FROM org_units WHERE tenant_id = ? AND path IN (?)))",
+			u.ID, u.TenantID, bun.In(paths))
+	} else {
+		q = q.Where("(asg.user_id = ? OR (asg.org_unit_id IS NULL AND asg.user_id IS NULL))", u.ID)
+	}
+	err := q.OrderExpr("asg.created_at").Scan(ctx)
+	return rows, dbErr("assignments of user", err)
+}
