@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"strings"
 	"time"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 // build resolves links, reads the quiz, renders everything and assembles the Course.
@@ -73,7 +75,19 @@ func (b *courseBuild) courseText(f *srcFile) CourseText {
 }
 
 func (b *courseBuild) lessonText(f *srcFile) LessonText {
-	return LessonText{Title: f.vals["title"].text, HTML: f.doc.render(b.md.lesson, f.doc.root)}
+	title := f.vals["title"].text
+	// Authors often open a lesson with "# <its title>". The lesson page shows the title as
+	// its own heading already, so the repeat would give the page two h1 and read the title
+	// out twice; it is left out.
+	if h, ok := f.doc.root.FirstChild().(*ast.Heading); ok && h.Level == 1 &&
+		strings.TrimSpace(plainText(f.doc.src, h)) == strings.TrimSpace(title) {
+		var rest []ast.Node
+		for n := h.NextSibling(); n != nil; n = n.NextSibling() {
+			rest = append(rest, n)
+		}
+		return LessonText{Title: title, HTML: f.doc.render(b.md.lesson, rest...)}
+	}
+	return LessonText{Title: title, HTML: f.doc.render(b.md.lesson, f.doc.root)}
 }
 
 // buildQuiz reads the quiz and its translations into a Quiz.

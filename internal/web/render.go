@@ -22,6 +22,9 @@ import (
 
 // funcs are the few helpers templates need beyond the built-ins.
 var funcs = template.FuncMap{
+	// courseHTML marks HTML that package course rendered (it refuses raw HTML in Markdown) as safe
+	// to insert: the quiz views carry it as plain strings.
+	"courseHTML": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by package course
 	"inc": func(i int) int { return i + 1 },
 	"deref": func(p *int) int {
 		if p == nil {
