@@ -25,7 +25,7 @@ var funcs = template.FuncMap{
 	// courseHTML marks HTML that package course rendered (it refuses raw HTML in Markdown) as safe
 	// to insert: the quiz views carry it as plain strings.
 	"courseHTML": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by package course
-	"inc": func(i int) int { return i + 1 },
+	"inc":        func(i int) int { return i + 1 },
 	"deref": func(p *int) int {
 		if p == nil {
 			return 0
