@@ -129,6 +129,16 @@ func (s *suite) startServer() {
 	s.tenant = s.env.Tenant("musterstadt")
 	admin := s.env.User(&s.tenant, "admin@musterstadt.example", "", model.RoleAdmin)
 	s.admin = s.env.Token(admin.Email)
+	// Mandatory training for everybody, one of it overdue, so the dashboards show that
+	// section in every state the checks visit.
+	for _, body := range []map[string]any{
+		{"course": "phishing-erkennen", "due_in_days": 30},
+		{"course": "ransomware-notfall", "due_date": "2020-01-15"},
+	} {
+		if r := s.env.Do("POST", "/api/v1/admin/assignments", s.admin, body); r.StatusCode != 201 {
+			t.Fatalf("assign %v: %d %s", body["course"], r.StatusCode, r.Body)
+		}
+	}
 }
 
 func (s *suite) startBrowser(chromium string) {

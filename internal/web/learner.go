@@ -34,10 +34,24 @@ type courseCard struct {
 	Duration             int
 	Certificate          *store.Certificate
 	CertificateStatus    string
+	// For mandatory courses:
+	DueStatus  string
+	DueAt      time.Time
+	ValidUntil *time.Time
 }
 
 type dashboardData struct {
-	InProgress, Completed, Available []courseCard
+	Assigned, InProgress, Completed, Available []courseCard
+}
+
+func cardOf(pr *learning.Progress, langs []string) courseCard {
+	lang := pr.Course.PickLanguage(langs...)
+	card := courseCard{Slug: pr.Course.Slug, Title: pr.Course.TextFor(lang).Title, Summary: pr.Course.TextFor(lang).Summary, Lang: lang,
+		Status: pr.Status(), Percent: pr.Percent(), Duration: int(pr.Course.Duration.Minutes()), Certificate: pr.Certificate}
+	if pr.Certificate != nil {
+		card.CertificateStatus = string(certificate.StatusAt(time.Now(), pr.Certificate.ExpiresAt, pr.Certificate.RevokedAt))
+	}
+	return card
 }
 
 func (w *Web) home(c *fiber.Ctx) error {
@@ -46,15 +60,24 @@ func (w *Web) home(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	assigned, err := w.learning.Assigned(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
 	langs := w.contentLanguages(c)
 	var d dashboardData
+	mandatory := map[string]bool{}
+	for _, ac := range assigned { // already ordered: overdue first, then by due date
+		card := cardOf(ac.Progress, langs)
+		card.DueStatus, card.DueAt, card.ValidUntil = ac.Status, ac.DueAt, ac.ValidUntil
+		d.Assigned = append(d.Assigned, card)
+		mandatory[card.Slug] = true
+	}
 	for _, pr := range all {
-		lang := pr.Course.PickLanguage(langs...)
-		card := courseCard{Slug: pr.Course.Slug, Title: pr.Course.TextFor(lang).Title, Summary: pr.Course.TextFor(lang).Summary, Lang: lang,
-			Status: pr.Status(), Percent: pr.Percent(), Duration: int(pr.Course.Duration.Minutes()), Certificate: pr.Certificate}
-		if pr.Certificate != nil {
-			card.CertificateStatus = string(certificate.StatusAt(time.Now(), pr.Certificate.ExpiresAt, pr.Certificate.RevokedAt))
+		if mandatory[pr.Course.Slug] {
+			continue
 		}
+		card := cardOf(pr, langs)
 		switch pr.Status() {
 		case learning.InProgress:
 			d.InProgress = append(d.InProgress, card)

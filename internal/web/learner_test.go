@@ -141,3 +141,28 @@ func TestLearnerJourneyThroughThePages(t *testing.T) {
 		}
 	})
 }
+
+// Mandatory courses come first on the dashboard, overdue before open, with their due dates.
+func TestDashboardShowsMandatoryTrainingOverdueFirst(t *testing.T) {
+	tree := testenv.CourseTree(map[string]string{
+		"zweiter/course.md":  "---\ntitle: Zweiter Kurs\nsummary: Noch einer.\nlanguage: de\n---\n\nText.\n",
+		"zweiter/01-eins.md": "---\ntitle: Eins\n---\n\nText.\n",
+	})
+	e := testenv.WithCourses(t, "sqlite", nil, tree)
+	ten := e.Tenant("a")
+	hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+	e.User(&ten, "anna@a.example", "Bürgeramt", model.RoleLearner)
+	e.Do("POST", "/api/v1/admin/assignments", hr, map[string]any{"course": "basis", "due_in_days": 14})
+	e.Do("POST", "/api/v1/admin/assignments", hr, map[string]any{"course": "zweiter", "org_unit": "Bürgeramt", "due_date": "2020-01-15"})
+	b := newBrowser(t, e)
+	b.login("anna@a.example", testenv.Password)
+	home := b.do("GET", "/", nil)
+	body := home.Body
+	iAssigned, iOverdue, iOpen, iMore := strings.Index(body, "Pflichtschulungen"), strings.Index(body, "Überfällig"), strings.Index(body, ">Offen<"), strings.Index(body, "Weitere Kurse")
+	if iAssigned < 0 || iOverdue < iAssigned || iOpen < iOverdue || !strings.Contains(body, "fällig am 15.01.2020") {
+		t.Fatalf("dashboard:\n%s", body)
+	}
+	if iMore >= 0 {
+		t.Errorf("assigned courses are listed again under further courses")
+	}
+}
