@@ -31,6 +31,8 @@ Usage:
   wachsam user create --tenant S --email E --name N --role R [--password-stdin]
                                               create a user (roles: learner, hr, admin, operator;
                                               without --password-stdin a set-password link is printed)
+  wachsam user import --tenant S FILE [--dry-run] [--skip-invalid] [--deactivate-missing]
+                                              import staff from a CSV file (exit 1 if any row is invalid)
   wachsam course validate [--format text|json] DIR
                                               check a course tree; exit 1 on any error
   wachsam token-key                           print a new token-signing key for WACHSAM_TOKEN_KEY
@@ -71,7 +73,7 @@ func dispatch(ctx context.Context, args []string, io IO) error {
 	case "tenant":
 		return sub(ctx, "tenant", rest, io, map[string]command{"create": tenantCreate})
 	case "user":
-		return sub(ctx, "user", rest, io, map[string]command{"create": userCreate})
+		return sub(ctx, "user", rest, io, map[string]command{"create": userCreate, "import": userImport})
 	case "course":
 		return sub(ctx, "course", rest, io, map[string]command{"validate": courseValidate})
 	case "token-key":

@@ -74,7 +74,7 @@ func TestTenantAndUserCommands(t *testing.T) {
 			{[]string{"user", "create", "--tenant", "musterstadt", "--email", "x@y.example", "--name", "X", "--role", "boss"}, "unknown role"},
 			{[]string{"user", "create", "--tenant", "musterstadt", "--email", "kaputt", "--name", "X"}, "e-mail address"},
 			{[]string{"user", "create", "--tenant", "musterstadt", "--email", "anna@musterstadt.example", "--name", "X"}, "exists already"},
-			{[]string{"user", "import"}, "unknown command"},
+			{[]string{"user", "import"}, "usage: wachsam user import"},
 			{[]string{"frobnicate"}, "unknown command"},
 		} {
 			code, _, errOut := run(t, "", c.args...)
@@ -236,4 +236,32 @@ func waitFor(t *testing.T, url string) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatal(fmt.Sprintf("server at %s did not start", url))
+}
+
+func TestUserImportCommand(t *testing.T) {
+	useDatabase(t, "sqlite")
+	run(t, "", "tenant", "create", "--slug", "musterstadt", "--name", "Stadt Musterstadt")
+	dir := t.TempDir()
+	good := filepath.Join(dir, "staff.csv")
+	os.WriteFile(good, []byte("employee_id,first_name,last_name,email,org_unit\n7,Lena,Fischer,lena@musterstadt.example,Kämmerei\n"), 0o600)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("E-Mail;Vorname;Nachname\nkaputt;A;B\nok@musterstadt.example;C;D\n"), 0o600)
+
+	code, out, errOut := run(t, "", "user", "import", "--tenant", "musterstadt", good, "--dry-run")
+	if code != 0 || !strings.Contains(out, "dry run") || !strings.Contains(out, "1 created") {
+		t.Fatalf("dry run: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", good); code != 0 || !strings.Contains(out, "1 created") {
+		t.Fatalf("import: %d %s", code, out)
+	}
+	if code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", good); code != 0 || !strings.Contains(out, "0 created, 0 updated, 1 unchanged") {
+		t.Errorf("second import: %d %s", code, out)
+	}
+	code, out, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", bad)
+	if code != 1 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "nothing written") {
+		t.Errorf("invalid row: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", filepath.Join(dir, "missing.csv")); code != 1 || !strings.Contains(errOut, "cannot open") {
+		t.Errorf("missing file: %d %q", code, errOut)
+	}
 }

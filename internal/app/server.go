@@ -107,6 +107,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	}
 	app := httpx.NewApp(httpx.Options{
 		Log: log, BodyLimit: cfg.MaxBodyBytes, TLS: cfg.TLS(), TrustedProxies: cfg.TrustedProxies,
+		LargeBodyLimit: cfg.MaxImportBytes, LargeBody: func(path string) bool { return path == "/api/v1/admin/users/import" },
 		HTMLError: pages.ErrorPage,
 		IsAPI:     func(path string) bool { return strings.HasPrefix(path, "/api/") },
 	})
@@ -127,7 +128,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	}
 	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
-		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String()}
+		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes}
 	api.Register(app)
 	pages.Register(app)
 	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -35,6 +35,7 @@ type Config struct {
 	LoginLimitWindow  time.Duration
 	TrustedProxies    []string
 	MaxBodyBytes      int
+	MaxImportBytes    int
 	ShutdownTimeout   time.Duration
 	LogLevel          string
 
@@ -144,6 +145,7 @@ func Load(src Source) (*Config, error) {
 		LoginLimitWindow:  r.duration("WACHSAM_LOGIN_LIMIT_WINDOW", 15*time.Minute),
 		TrustedProxies:    splitList(r.str("WACHSAM_TRUSTED_PROXIES", "")),
 		MaxBodyBytes:      r.integer("WACHSAM_MAX_BODY_BYTES", 1<<20),
+		MaxImportBytes:    r.integer("WACHSAM_MAX_IMPORT_BYTES", 16<<20),
 		ShutdownTimeout:   r.duration("WACHSAM_SHUTDOWN_TIMEOUT", 30*time.Second),
 		LogLevel:          r.str("WACHSAM_LOG_LEVEL", "info"),
 		S3: S3{
@@ -212,6 +214,9 @@ func (c *Config) validate(r *reader, base string) {
 	}
 	if c.MaxBodyBytes < 1024 {
 		r.fail("WACHSAM_MAX_BODY_BYTES must be at least 1024")
+	}
+	if c.MaxImportBytes < c.MaxBodyBytes {
+		r.fail("WACHSAM_MAX_IMPORT_BYTES must be at least WACHSAM_MAX_BODY_BYTES")
 	}
 	for _, p := range c.TrustedProxies {
 		if net.ParseIP(p) == nil {

@@ -32,6 +32,8 @@ type API struct {
 	RenderCertificate func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
 	// BaseURL is the public address (verification links).
 	BaseURL string
+	// MaxImportBytes bounds a staff list upload.
+	MaxImportBytes int
 }
 
 // Register mounts every API route on app.
@@ -65,6 +67,7 @@ func (a *API) Register(app *fiber.App) {
 	admins := []model.Role{model.RoleAdmin, model.RoleOperator}
 	authed.Get("/admin/users", httpx.Require(staff...), a.listUsers)
 	authed.Post("/admin/users", httpx.Require(staff...), a.createUser)
+	authed.Post("/admin/users/import", httpx.Require(staff...), a.importUsers)
 	authed.Get("/admin/users/:id", httpx.Require(staff...), a.getUser)
 	authed.Patch("/admin/users/:id", httpx.Require(staff...), a.updateUser)
 	authed.Post("/admin/users/:id/set-password-link", httpx.Require(staff...), a.setPasswordLink)

@@ -74,6 +74,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "PATCH", route: "/api/v1/me", path: "/api/v1/me", body: map[string]any{}, tenantless: "the caller's own profile"},
 			{method: "GET", route: "/api/v1/admin/users", path: "/api/v1/admin/users?tenant=a", roles: staff},
 			{method: "POST", route: "/api/v1/admin/users", path: "/api/v1/admin/users?tenant=a", roles: staff, body: map[string]any{"email": "new@a.example", "name": "Neu"}},
+			{method: "POST", route: "/api/v1/admin/users/import", path: "/api/v1/admin/users/import?tenant=a", roles: staff, body: "E-Mail;Vorname;Nachname\nx@a.example;X;Y\n"},
 			{method: "GET", route: "/api/v1/admin/users/:id", path: "/api/v1/admin/users/" + userA.ID, roles: staff},
 			{method: "PATCH", route: "/api/v1/admin/users/:id", path: "/api/v1/admin/users/" + userA.ID, roles: staff, body: map[string]any{"name": "Übernommen"}},
 			{method: "POST", route: "/api/v1/admin/users/:id/set-password-link", path: "/api/v1/admin/users/" + userA.ID + "/set-password-link", roles: staff},

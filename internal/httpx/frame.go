@@ -14,8 +14,11 @@ import (
 
 // Options configure the Fiber app.
 type Options struct {
-	Log            *slog.Logger
-	BodyLimit      int
+	Log       *slog.Logger
+	BodyLimit int
+	// LargeBodyLimit and LargeBody allow bigger bodies on a few routes (staff list uploads).
+	LargeBodyLimit int
+	LargeBody      func(path string) bool
 	TLS            bool     // users reach us over HTTPS: send HSTS
 	TrustedProxies []string // take the client address from X-Forwarded-For when the peer is one of these
 	// HTMLError renders an error as a page for browser routes; nil = problem+json everywhere.
@@ -29,7 +32,7 @@ type Options struct {
 func NewApp(o Options) *fiber.App {
 	cfg := fiber.Config{
 		AppName:               "wachsam",
-		BodyLimit:             o.BodyLimit,
+		BodyLimit:             max(o.BodyLimit, o.LargeBodyLimit),
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
@@ -43,7 +46,7 @@ func NewApp(o Options) *fiber.App {
 		return c.Next()
 	}
 	// accessLog sits outside recover so that a panic, turned into an error, is still logged.
-	app.Use(requestID, resolveIP, accessLog(o.Log), recover.New(), securityHeaders(o.TLS))
+	app.Use(requestID, resolveIP, accessLog(o.Log), recover.New(), securityHeaders(o.TLS), bodyLimit(o))
 	return app
 }
 
@@ -119,6 +122,17 @@ func redactPath(path string) string {
 		}
 	}
 	return path
+}
+
+// bodyLimit holds every route to the normal limit; Fiber itself enforces the larger one, which
+// only the routes LargeBody names may use.
+func bodyLimit(o Options) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Body()) > o.BodyLimit && (o.LargeBody == nil || !o.LargeBody(c.Path())) {
+			return fiber.ErrRequestEntityTooLarge
+		}
+		return c.Next()
+	}
 }
 
 // CSP allows only our own origin: no inline scripts or styles, no framing, forms post home.

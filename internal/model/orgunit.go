@@ -21,7 +21,7 @@ func SplitOrgUnitPath(path string) ([]string, error) {
 		case p == "":
 			return nil, Invalid("org_unit", "has an empty part between slashes in \""+path+"\"")
 		case utf8.RuneCountInString(p) > MaxOrgUnitNameLength:
-			return nil, Invalid("org_unit", "part \""+p[:40]+"…\" is longer than 120 characters")
+			return nil, Invalid("org_unit", "part \""+string([]rune(p)[:40])+"…\" is longer than 120 characters")
 		case !utf8.ValidString(p):
 			return nil, Invalid("org_unit", "is not valid UTF-8")
 		}

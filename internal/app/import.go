@@ -1,0 +1,87 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+
+	"github.com/wachsam/wachsam/internal/config"
+	"github.com/wachsam/wachsam/internal/identity"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/staffimport"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+func userImport(ctx context.Context, args []string, io IO) error {
+	fs := flag.NewFlagSet("user import", flag.ContinueOnError)
+	tenant := fs.String("tenant", "", "slug of the municipality")
+	dryRun := fs.Bool("dry-run", false, "show what would change, change nothing")
+	skipInvalid := fs.Bool("skip-invalid", false, "import the valid rows even if some are invalid")
+	deactivate := fs.Bool("deactivate-missing", false, "deactivate learners who are not in the file")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *tenant == "" || len(rest) != 1 {
+		return errors.New("usage: wachsam user import --tenant S FILE [--dry-run] [--skip-invalid] [--deactivate-missing]")
+	}
+	return withStore(ctx, io, func(cfg *config.Config, st *store.Store, log *slog.Logger) error {
+		f, err := os.Open(rest[0])
+		if err != nil {
+			return fmt.Errorf("cannot open %s: %w", rest[0], errors.Unwrap(err))
+		}
+		defer f.Close()
+		parsed, err := staffimport.Parse(f, int64(cfg.MaxImportBytes))
+		if err != nil {
+			return fmt.Errorf("%s: %w", rest[0], err)
+		}
+		t, err := st.TenantBySlug(ctx, *tenant)
+		if errors.Is(err, model.ErrNotFound) {
+			return fmt.Errorf("there is no municipality with the slug %q", *tenant)
+		} else if err != nil {
+			return err
+		}
+		id, err := identityFor(cfg, st, log)
+		if err != nil {
+			return err
+		}
+		rep, err := id.ImportStaff(ctx, store.TenantScope(t.ID), cliActor, parsed, identity.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid, DeactivateMissing: *deactivate})
+		if err != nil {
+			return describe(err)
+		}
+		printImport(io, rep, *deactivate)
+		if len(rep.Invalid) > 0 {
+			return exitError{1}
+		}
+		return nil
+	})
+}
+
+func printImport(io IO, rep identity.ImportReport, deactivate bool) {
+	for _, p := range rep.Invalid {
+		fmt.Fprintln(io.Stderr, p.Message)
+	}
+	verb := "imported"
+	switch {
+	case rep.DryRun:
+		verb = "dry run, nothing written"
+	case !rep.Written:
+		verb = "nothing written because of invalid rows (use --skip-invalid to import the valid ones)"
+	}
+	fmt.Fprintf(io.Stdout, "%s: %d rows, %d created, %d updated, %d unchanged, %d invalid\n", verb, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, len(rep.Invalid))
+	if len(rep.Deactivated) > 0 {
+		what := "not in the file (add --deactivate-missing to deactivate them)"
+		if deactivate && rep.Written {
+			what = "deactivated"
+		} else if deactivate {
+			what = "would be deactivated"
+		}
+		fmt.Fprintf(io.Stdout, "%d learners %s:\n", len(rep.Deactivated), what)
+		for _, e := range rep.Deactivated {
+			fmt.Fprintln(io.Stdout, "  "+e)
+		}
+	}
+}

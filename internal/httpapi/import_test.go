@@ -1,0 +1,113 @@
+package httpapi_test
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/testenv"
+)
+
+type importReport struct {
+	DryRun    bool `json:"dry_run"`
+	Written   bool `json:"written"`
+	Rows      int  `json:"rows"`
+	Created   int  `json:"created"`
+	Updated   int  `json:"updated"`
+	Unchanged int  `json:"unchanged"`
+	Invalid   []struct {
+		Line    int    `json:"line"`
+		Message string `json:"message"`
+	} `json:"invalid"`
+	Deactivated []string `json:"deactivated"`
+}
+
+const staffCSV = "Personalnummer;Vorname;Nachname;E-Mail;Organisationseinheit\r\n" +
+	"1001;Anna;Becker;anna.becker@a.example;Fachbereich 1/Bürgeramt\r\n" +
+	"1002;Jürgen;Müller;juergen.mueller@a.example;Fachbereich 2/Kämmerei\r\n" +
+	"1003;Kaputt;Zeile;keine-adresse;Fachbereich 2\r\n"
+
+func TestStaffImport(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.New(t, dialect, nil)
+		ten, other := e.Tenant("a"), e.Tenant("b")
+		hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+		e.User(&other, "fremd@b.example", "", model.RoleLearner)
+		post := func(query, body string) (int, importReport) {
+			req := httptest.NewRequest("POST", "/api/v1/admin/users/import"+query, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+hr)
+			req.Header.Set("Content-Type", "text/csv")
+			r := e.Send(req)
+			var rep importReport
+			r.JSON(t, &rep)
+			return r.StatusCode, rep
+		}
+		users := func() int {
+			var list []model.User
+			e.Do("GET", "/api/v1/admin/users?active=true", hr, nil).JSON(t, &list)
+			return len(list)
+		}
+
+		// One invalid row: nothing is written, every problem is named with its line.
+		status, rep := post("", staffCSV)
+		if status != 422 || rep.Written || len(rep.Invalid) != 1 || rep.Invalid[0].Line != 4 || !strings.Contains(rep.Invalid[0].Message, "keine-adresse") {
+			t.Fatalf("with an invalid row: %d %+v", status, rep)
+		}
+		if users() != 1 {
+			t.Fatal("something was written")
+		}
+		// Dry run of the valid part shows what would happen.
+		status, rep = post("?dry_run=true&skip_invalid=true", staffCSV)
+		if status != 200 || rep.Written || rep.Created != 2 || users() != 1 {
+			t.Fatalf("dry run: %d %+v", status, rep)
+		}
+		status, rep = post("?skip_invalid=true", staffCSV)
+		if status != 200 || !rep.Written || rep.Created != 2 || len(rep.Invalid) != 1 {
+			t.Fatalf("skip invalid: %d %+v", status, rep)
+		}
+		var anna []model.User
+		e.Do("GET", "/api/v1/admin/users?q=anna.becker", hr, nil).JSON(t, &anna)
+		if len(anna) != 1 || anna[0].Name != "Anna Becker" || anna[0].EmployeeNumber != "1001" || anna[0].OrgUnitPath != "Fachbereich 1/Bürgeramt" || anna[0].HasPassword {
+			t.Fatalf("imported user: %+v", anna)
+		}
+
+		// The same file again changes nothing.
+		valid := strings.Replace(staffCSV, "1003;Kaputt;Zeile;keine-adresse;Fachbereich 2\r\n", "", 1)
+		if status, rep = post("", valid); status != 200 || rep.Created != 0 || rep.Updated != 0 || rep.Unchanged != 2 {
+			t.Fatalf("second import: %d %+v", status, rep)
+		}
+		// Matched by employee number: a new e-mail address and unit is an update.
+		moved := strings.Replace(valid, "anna.becker@a.example;Fachbereich 1/Bürgeramt", "anna.schmidt@a.example;Fachbereich 3", 1)
+		if status, rep = post("", moved); status != 200 || rep.Updated != 1 || rep.Unchanged != 1 {
+			t.Fatalf("changed row: %d %+v", status, rep)
+		}
+		// Somebody missing from the file is listed, and deactivated only when asked.
+		onlyAnna := strings.Replace(moved, "1002;Jürgen;Müller;juergen.mueller@a.example;Fachbereich 2/Kämmerei\r\n", "", 1)
+		if _, rep = post("", onlyAnna); len(rep.Deactivated) != 1 || rep.Deactivated[0] != "juergen.mueller@a.example" || users() != 3 {
+			t.Fatalf("missing without the option: %+v", rep)
+		}
+		if _, rep = post("?deactivate_missing=true", onlyAnna); !rep.Written || users() != 2 {
+			t.Fatalf("deactivate missing: %+v, %d active", rep, users())
+		}
+		// An address of another municipality's account is refused, without saying whose.
+		status, rep = post("", "E-Mail;Vorname;Nachname\nfremd@b.example;X;Y\n")
+		if status != 422 || len(rep.Invalid) != 1 || strings.Contains(rep.Invalid[0].Message, "\"b\"") {
+			t.Fatalf("foreign address: %d %+v", status, rep)
+		}
+		// A file without the required columns is refused as a whole.
+		if r := e.Do("POST", "/api/v1/admin/users/import", hr, "Name\nAnna\n"); r.StatusCode != 422 {
+			t.Errorf("no e-mail column: %d %s", r.StatusCode, r.Body)
+		}
+		var audit []model.AuditEntry
+		admin := e.Token(e.User(&ten, "admin@a.example", "", model.RoleAdmin).Email)
+		e.Do("GET", "/api/v1/admin/audit", admin, nil).JSON(t, &audit)
+		found := false
+		for _, a := range audit {
+			found = found || a.Action == "users.import"
+		}
+		if !found {
+			t.Error("imports are not audited")
+		}
+	})
+}

@@ -1,0 +1,207 @@
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/staffimport"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// ImportOptions choose how a staff import treats its file.
+type ImportOptions struct {
+	DryRun            bool // compute and report everything, write nothing
+	SkipInvalid       bool // import the valid rows even if some are invalid
+	DeactivateMissing bool // deactivate learners who are not in the file
+}
+
+// ImportProblem is an invalid row, by its line in the file.
+type ImportProblem struct {
+	Line    int    `json:"line"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
+
+// ImportReport says what an import did, or — in a dry run, or when invalid rows stopped it —
+// what it would do.
+type ImportReport struct {
+	DryRun      bool            `json:"dry_run"`
+	Written     bool            `json:"written"`
+	Rows        int             `json:"rows"`
+	Created     int             `json:"created"`
+	Updated     int             `json:"updated"`
+	Unchanged   int             `json:"unchanged"`
+	Invalid     []ImportProblem `json:"invalid"`
+	Deactivated []string        `json:"deactivated"` // e-mail addresses; "would be" in a dry run or without the option
+	Delimiter   string          `json:"delimiter"`
+	Encoding    string          `json:"encoding"`
+}
+
+// errRollback ends a dry run's transaction without writing.
+var errRollback = errors.New("roll back")
+
+// ImportStaff brings the tenant's staff list in line with a parsed file, in one transaction:
+// people are matched by employee number, else by e-mail; new ones become learners (they get
+// their password through a link), changed ones are updated, and — with DeactivateMissing —
+// learners missing from the file are deactivated (admins, hr and the importing user never
+// are). Importing the same file twice changes nothing the second time. With invalid rows and
+// without SkipInvalid, nothing is written.
+func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth.Principal, parsed *staffimport.Parsed, opts ImportOptions) (ImportReport, error) {
+	rep := ImportReport{DryRun: opts.DryRun, Rows: len(parsed.Rows) + len(problemLines(parsed.Problems)), Invalid: []ImportProblem{},
+		Deactivated: []string{}, Delimiter: string(parsed.Delimiter), Encoding: parsed.Encoding}
+	for _, p := range parsed.Problems {
+		rep.Invalid = append(rep.Invalid, ImportProblem{Line: p.Line, Field: p.Field, Message: p.Message})
+	}
+	if scope.All() || scope.TenantID() == "" {
+		return rep, model.Invalid("tenant", "choose the municipality with ?tenant=<slug> (or --tenant)")
+	}
+	if len(rep.Invalid) > 0 && !opts.SkipInvalid {
+		return rep, nil
+	}
+	tenantID := scope.TenantID()
+	err := s.store.InTx(ctx, func(tx *store.Store) error {
+		staff, err := tx.StaffOf(ctx, tenantID)
+		if err != nil {
+			return err
+		}
+		byEmp, byEmail := map[string]*store.StaffRecord{}, map[string]*store.StaffRecord{}
+		for i := range staff {
+			if staff[i].EmployeeNumber != "" {
+				byEmp[staff[i].EmployeeNumber] = &staff[i]
+			}
+			byEmail[staff[i].Email] = &staff[i]
+		}
+		emails := make([]string, len(parsed.Rows))
+		for i, r := range parsed.Rows {
+			emails[i] = r.Email
+		}
+		elsewhere, err := tx.EmailsTakenElsewhere(ctx, tenantID, emails)
+		if err != nil {
+			return err
+		}
+		units := map[string]string{}
+		unitID := func(path string) (string, error) {
+			if path == "" {
+				return "", nil
+			}
+			if id, ok := units[path]; ok {
+				return id, nil
+			}
+			u, err := tx.EnsureOrgUnit(ctx, scope, path)
+			if err != nil {
+				return "", err
+			}
+			units[path] = u.ID
+			return u.ID, nil
+		}
+		seen := map[string]bool{}
+		var fresh []*store.StaffRecord
+		for _, r := range parsed.Rows {
+			bad := func(field, msg string) {
+				rep.Invalid = append(rep.Invalid, ImportProblem{Line: r.Line, Field: field, Message: msg})
+			}
+			if elsewhere[r.Email] {
+				bad("email", fmt.Sprintf("line %d: the e-mail address %s belongs to an account outside this municipality", r.Line, r.Email))
+				continue
+			}
+			match := byEmp[r.EmployeeNumber]
+			if r.EmployeeNumber == "" || match == nil {
+				match = byEmail[r.Email]
+			}
+			if match != nil && r.EmployeeNumber != "" && match.EmployeeNumber != "" && match.EmployeeNumber != r.EmployeeNumber {
+				bad("email", fmt.Sprintf("line %d: the e-mail address %s belongs to employee number %s, not %s", r.Line, r.Email, match.EmployeeNumber, r.EmployeeNumber))
+				continue
+			}
+			if other := byEmail[r.Email]; match != nil && other != nil && other.ID != match.ID {
+				bad("email", fmt.Sprintf("line %d: the e-mail address %s belongs to another person of this municipality", r.Line, r.Email))
+				continue
+			}
+			orgID, err := unitID(r.OrgUnit)
+			if err != nil {
+				var v *model.ValidationError
+				if errors.As(err, &v) {
+					bad("org_unit", fmt.Sprintf("line %d: %s", r.Line, v.Error()))
+					continue
+				}
+				return err
+			}
+			want := store.StaffRecord{Email: r.Email, Name: r.Name(), EmployeeNumber: r.EmployeeNumber, OrgUnitID: orgID}
+			if match == nil {
+				rec := want
+				fresh = append(fresh, &rec)
+				continue
+			}
+			seen[match.ID] = true
+			if r.EmployeeNumber == "" {
+				want.EmployeeNumber = match.EmployeeNumber // a file without the column keeps what is stored
+			}
+			if match.Email == want.Email && match.Name == want.Name && match.EmployeeNumber == want.EmployeeNumber && match.OrgUnitID == want.OrgUnitID && match.Active {
+				rep.Unchanged++
+				continue
+			}
+			want.ID = match.ID
+			if err := tx.UpdateStaff(ctx, want); err != nil {
+				return err
+			}
+			rep.Updated++
+		}
+		if len(rep.Invalid) > 0 && !opts.SkipInvalid {
+			return errRollback
+		}
+		if err := tx.InsertStaff(ctx, tenantID, fresh); err != nil {
+			return err
+		}
+		rep.Created = len(fresh)
+		var missing []string
+		for _, u := range staff {
+			keep := seen[u.ID] || !u.Active || u.ID == actor.UserID ||
+				slices.ContainsFunc(u.Roles, func(r model.Role) bool { return r != model.RoleLearner })
+			if !keep {
+				missing = append(missing, u.ID)
+				rep.Deactivated = append(rep.Deactivated, u.Email)
+			}
+		}
+		if opts.DeactivateMissing {
+			if err := tx.DeactivateStaff(ctx, missing); err != nil {
+				return err
+			}
+		}
+		if opts.DryRun {
+			return errRollback
+		}
+		return tx.Audit(ctx, model.AuditEntry{TenantID: tenantID, ActorID: actor.UserID, Action: "users.import", Details: map[string]string{
+			"created": strconv.Itoa(rep.Created), "updated": strconv.Itoa(rep.Updated), "unchanged": strconv.Itoa(rep.Unchanged),
+			"invalid": strconv.Itoa(len(rep.Invalid)), "deactivated": strconv.Itoa(len(missing) * boolInt(opts.DeactivateMissing))}})
+	})
+	if errors.Is(err, errRollback) {
+		return rep, nil
+	}
+	if err != nil {
+		return rep, err
+	}
+	rep.Written = true
+	return rep, nil
+}
+
+// problemLines counts the distinct lines with problems (a row may have several).
+func problemLines(problems []staffimport.Problem) map[int]bool {
+	lines := map[int]bool{}
+	for _, p := range problems {
+		if p.Line > 1 {
+			lines[p.Line] = true
+		}
+	}
+	return lines
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,308 @@
+// Package staffimport reads the staff lists HR exports from their HR systems, usually through
+// Excel, as CSV files. It only parses and validates: every usable person becomes a Row, every
+// unusable line a Problem with its line number and what to fix. Writing users to the database
+// is the caller's job.
+package staffimport
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// DefaultMaxBytes is the size limit Parse applies when the caller passes maxBytes <= 0. A list
+// of 100,000 people is about 8 MB.
+const DefaultMaxBytes = 16 << 20
+
+// Row is one valid staff member from the file.
+type Row struct {
+	Line           int    // 1-based physical line the record starts on (the header is usually line 1)
+	EmployeeNumber string // Personalnummer, trimmed; "" if the column is absent or empty
+	FirstName      string // trimmed, runs of white space collapsed
+	LastName       string // trimmed, runs of white space collapsed
+	Email          string // trimmed and lowercased
+	OrgUnit        string // normalised path such as "Fachbereich 1/Bürgeramt"; "" = none
+}
+
+// Name is the display name Wachsam stores for the person: "First Last".
+func (r Row) Name() string { return r.FirstName + " " + r.LastName }
+
+// Problem is one reason a line cannot be imported. A line can have several.
+type Problem struct {
+	Line    int    // physical line where the record starts; 0 only for the "more problems" summary
+	Field   string // canonical column (see Columns), or "" when the whole line is unusable
+	Message string // English, starts with "line N: " (if Line > 0) and says what to fix
+}
+
+// Parsed is what Parse found in a file.
+type Parsed struct {
+	Rows      []Row     // valid people, in file order
+	Problems  []Problem // invalid lines, in file order
+	Delimiter rune      // ';', ',' or '\t' as detected
+	Encoding  string    // EncodingUTF8, EncodingUTF8BOM or EncodingWindows1252
+	Columns   []string  // canonical names of the recognised columns, in file order
+	Ignored   []string  // headers of columns Parse does not know, in file order; not an error
+}
+
+// Errors a *FileError unwraps to, for callers that map them to HTTP statuses.
+var (
+	ErrTooLarge    = errors.New("staffimport: file too large")
+	ErrInvalidFile = errors.New("staffimport: file cannot be imported")
+)
+
+// FileError says why a whole file cannot be imported. Its message is English, safe to show to
+// the user and says what to do.
+type FileError struct {
+	Line    int // 0 when the problem is not tied to one line
+	Message string
+	kind    error
+}
+
+func (e *FileError) Error() string { return e.Message }
+
+// Unwrap returns ErrTooLarge or ErrInvalidFile.
+func (e *FileError) Unwrap() error { return e.kind }
+
+func fileError(line int, format string, args ...any) *FileError {
+	msg := fmt.Sprintf(format, args...)
+	if line > 0 {
+		msg = fmt.Sprintf("line %d: %s", line, msg)
+	}
+	return &FileError{Line: line, Message: msg, kind: ErrInvalidFile}
+}
+
+// Parse reads a whole CSV staff list of at most maxBytes bytes (maxBytes <= 0 means
+// DefaultMaxBytes).
+//
+// Bad rows never make it fail: they become Problems (at most MaxProblems are listed) and the
+// valid rows are still returned. It returns a *FileError only for a file that cannot be
+// imported at all: too large, empty, not a CSV text file (a workbook, UTF-16, binary), mixed
+// text encodings, no recognisable header, a required column missing or given twice, or a line
+// with thousands of delimiters. If reading r fails, it returns that error, wrapped.
+func Parse(r io.Reader, maxBytes int64) (*Parsed, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxBytes
+	}
+	data, err := readLimited(r, maxBytes)
+	if err != nil {
+		return nil, err
+	}
+	text, encoding, err := decode(data)
+	if err != nil {
+		return nil, err
+	}
+	text = normaliseLineEnds(text)
+	if strings.TrimSpace(text) == "" {
+		return nil, fileError(0, "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail")
+	}
+	text, lineOffset, sepDelim := stripSepLine(text)
+	if err := checkWidth(text, lineOffset); err != nil {
+		return nil, err
+	}
+
+	hdr, err := readHeader(text, sepDelim, lineOffset)
+	if err != nil {
+		return nil, err
+	}
+	lay, err := newLayout(hdr.fields, hdr.line)
+	if err != nil {
+		return nil, err
+	}
+
+	// Sizing by the number of lines saves the map and slice regrowth that dominates a large
+	// file; the cap keeps a file of nothing but line breaks from reserving gigabytes.
+	c := newChecker(lay, min(strings.Count(text, "\n")+1, 1<<17))
+
+	cr := newCSVReader(text, hdr.delim)
+	if _, err := cr.Read(); err != nil { // the header again; readHeader has read it before
+		return nil, fileError(hdr.line, "the header line cannot be read: %v", err)
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if !errors.As(err, &pe) {
+				return nil, fileError(0, "the file cannot be read as CSV: %v", err)
+			}
+			// encoding/csv skips the rest of the broken record and carries on with the next line,
+			// so one stray quote costs only the lines it swallowed.
+			if !c.full() {
+				c.add(quoteProblem(pe, lineOffset, quoteAt(text, cr.InputOffset(), pe.Column)))
+			}
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		line += lineOffset
+		if blank(rec) {
+			continue
+		}
+		if len(rec) != lay.width {
+			c.failLine(line, "has %d values but the header has %d columns; check for a missing or extra %s (a value that contains %s must be in quotes)",
+				len(rec), lay.width, delimName(hdr.delim), delimName(hdr.delim))
+			continue
+		}
+		c.check(rec, line)
+	}
+	return &Parsed{
+		Rows:      c.rows,
+		Problems:  c.finish(),
+		Delimiter: hdr.delim,
+		Encoding:  encoding,
+		Columns:   lay.columns,
+		Ignored:   lay.ignored,
+	}, nil
+}
+
+// readLimited reads all of r, but never more than maxBytes+1 bytes, so an oversized upload
+// costs at most the limit in memory.
+func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
+	limit := maxBytes
+	if limit < math.MaxInt64 {
+		limit++
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit))
+	if err != nil {
+		return nil, fmt.Errorf("staffimport: reading the file: %w", err)
+	}
+	if int64(len(data)) > maxBytes {
+		return nil, &FileError{
+			Message: fmt.Sprintf("the file is larger than the limit of %s; split the staff list into smaller files", formatBytes(maxBytes)),
+			kind:    ErrTooLarge,
+		}
+	}
+	return data, nil
+}
+
+func formatBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB (%d bytes)", float64(n)/(1<<20), n)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KB", n>>10)
+	default:
+		return fmt.Sprintf("%d bytes", n)
+	}
+}
+
+// maxSeparators bounds the delimiters on one line. encoding/csv spends some 40 bytes per
+// field, so a 16 MB line of ";" would cost gigabytes; a staff list needs one per column.
+const maxSeparators = 10_000
+
+// checkWidth refuses lines with more than maxSeparators of any candidate delimiter together,
+// before any CSV parsing (delimiter detection included) can blow up.
+func checkWidth(text string, lineOffset int) error {
+	line, n := 1, 0
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			line, n = line+1, 0
+		case ';', ',', '\t':
+			if n++; n > maxSeparators {
+				return fileError(line+lineOffset, "has more than %d delimiters (;, comma or tab), but a staff list needs only one per column; check that this is the right file", maxSeparators)
+			}
+		}
+	}
+	return nil
+}
+
+// normaliseLineEnds turns the lone CRs of old Mac exports into LFs; encoding/csv only knows LF
+// and CRLF and would otherwise read the whole file as one line.
+func normaliseLineEnds(text string) string {
+	if !strings.Contains(text, "\n") && strings.Contains(text, "\r") {
+		return strings.ReplaceAll(text, "\r", "\n")
+	}
+	return text
+}
+
+// stripSepLine removes the "sep=;" line Excel understands as a delimiter hint. It returns the
+// rest of the text, how many lines were removed (so line numbers stay those of the file) and
+// the hinted delimiter, or 0.
+func stripSepLine(text string) (string, int, rune) {
+	first, rest, found := strings.Cut(text, "\n")
+	first = strings.TrimSuffix(first, "\r")
+	if !found || len(first) != len("sep=;") || !strings.EqualFold(first[:4], "sep=") {
+		return text, 0, 0
+	}
+	for _, d := range delimiters {
+		if rune(first[4]) == d {
+			return rest, 1, d
+		}
+	}
+	return text, 0, 0
+}
+
+func newCSVReader(text string, delim rune) *csv.Reader {
+	cr := csv.NewReader(strings.NewReader(text))
+	cr.Comma = delim
+	cr.FieldsPerRecord = -1 // a wrong count is reported per line, with our own message
+	cr.ReuseRecord = true   // the fields are strings and survive; only the slice is reused
+	return cr
+}
+
+// blank reports whether a record holds nothing but white space, such as the ";;;;" lines
+// Excel writes for formatted but empty rows.
+func blank(rec []string) bool {
+	for _, f := range rec {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteProblem explains a CSV syntax error. It is reported on the line where the record
+// starts, because that is where a quote was opened or misplaced. closedQuote says whether the
+// error points at a quote mark (see quoteAt).
+func quoteProblem(pe *csv.ParseError, lineOffset int, closedQuote bool) Problem {
+	start, at := pe.StartLine+lineOffset, pe.Line+lineOffset
+	var msg string
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote) && start == at:
+		msg = fmt.Sprintf(`line %d: a quote mark (") stands inside a value that does not start with one; remove it, or put the whole value in quotes and double the quote mark inside ("")`, start)
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		msg = fmt.Sprintf(`line %d: a quote mark (") on line %d stands inside a value that does not start with one; lines %d–%d were skipped; remove it, or put the whole value in quotes and double the quote mark inside ("")`, start, at, start, at)
+	case errors.Is(pe.Err, csv.ErrQuote) && !closedQuote:
+		// encoding/csv reports both a quote followed by text and the end of the file inside a
+		// quoted value as ErrQuote; only in the first case does Column point at a quote mark.
+		if start == at {
+			msg = fmt.Sprintf(`line %d: a quoted value on this line is never closed; add the missing quote mark (")`, start)
+		} else {
+			msg = fmt.Sprintf(`line %d: a quoted value that starts here is never closed, so everything up to the end of the file (line %d) was skipped; add the missing quote mark (")`, start, at)
+		}
+	case errors.Is(pe.Err, csv.ErrQuote) && start == at:
+		msg = fmt.Sprintf(`line %d: a quoted value is not closed properly; after the closing quote mark (") must come the delimiter or the end of the line, and quote marks inside a value must be doubled ("")`, start)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		msg = fmt.Sprintf(`line %d: a quoted value that starts here is not closed properly, so lines %d–%d were read as one and skipped; check the quote marks (") on line %d`, start, start, at, start)
+	default:
+		msg = fmt.Sprintf("line %d: cannot be read as CSV (%v)", start, pe.Err)
+	}
+	return Problem{Line: start, Message: msg}
+}
+
+// quoteAt reports whether col (1-based, in bytes) of the line that ends at end is a quote
+// mark. Parse calls it right after a csv.ParseError, when the reader has consumed the line the
+// error is on, so that line ends at InputOffset.
+func quoteAt(text string, end int64, col int) bool {
+	e := int(min(end, int64(len(text))))
+	start := 0
+	if e > 0 {
+		start = strings.LastIndexByte(text[:e-1], '\n') + 1 // e-1: the line's own line break
+	}
+	off := start + col - 1
+	return col >= 1 && off < e && text[off] == '"'
+}
+
+func delimName(d rune) string {
+	if d == '\t' {
+		return "tab"
+	}
+	return `"` + string(d) + `"`
+}
