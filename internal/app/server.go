@@ -22,6 +22,7 @@ import (
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -128,7 +129,8 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	}
 	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
-		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes}
+		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
+		Reports: report.New(st, srv.Catalog)}
 	api.Register(app)
 	pages.Register(app)
 	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -13,6 +13,7 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -34,6 +35,7 @@ type API struct {
 	BaseURL string
 	// MaxImportBytes bounds a staff list upload.
 	MaxImportBytes int
+	Reports        *report.Service
 }
 
 // Register mounts every API route on app.
@@ -83,6 +85,13 @@ func (a *API) Register(app *fiber.App) {
 	authed.Delete("/admin/assignments/:id", httpx.Require(staff...), a.endAssignment)
 	authed.Get("/admin/certificates", httpx.Require(model.RoleAdmin, model.RoleHR), a.listCertificates)
 	authed.Post("/admin/certificates/:id/revoke", httpx.Require(admins...), a.revokeCertificate)
+
+	reporters := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
+	authed.Get("/reports/compliance", httpx.Require(reporters...), a.complianceReport)
+	authed.Get("/reports/compliance.csv", httpx.Require(reporters...), a.complianceCSV)
+	authed.Get("/reports/compliance.xlsx", httpx.Require(reporters...), a.complianceXLSX)
+	// Named lists: never for operators, who see municipalities only in aggregate.
+	authed.Get("/reports/learners", httpx.Require(model.RoleAdmin, model.RoleHR), a.learnersReport)
 
 	authed.Post("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncCourses)
 	authed.Get("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncStatus)

@@ -87,7 +87,7 @@ func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCou
 	out := make([]AssignedCourse, 0, len(order))
 	for _, id := range order {
 		ac := byCourse[id]
-		ac.Status, ac.DueAt, ac.ValidUntil = dueStatus(ac.Progress, ac.Assignment, ac.DueAt, now)
+		ac.Status, ac.DueAt, ac.ValidUntil = DueStatus(ac.Progress.Certificate, ac.Progress.Status() == InProgress, ac.Assignment, ac.DueAt, now)
 		out = append(out, *ac)
 	}
 	rank := map[string]int{DueOverdue: 0, DueInProgress: 1, DueOpen: 1, DueCompleted: 2}
@@ -100,11 +100,13 @@ func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCou
 	return out, nil
 }
 
-// dueStatus decides where a learner stands with one mandatory course. A certificate settles it
-// until it expires (or, for courses without validity, until the assignment's recurrence comes
-// round); then the course is due again from that day.
-func dueStatus(pr *Progress, a store.Assignment, due, now time.Time) (string, time.Time, *time.Time) {
-	if c := pr.Certificate; c != nil && c.RevokedAt == nil {
+// DueStatus decides where a learner stands with one mandatory course — the one rule that the
+// learner's page and HR's reports share. cert is the learner's latest certificate of the
+// course (nil if none); inProgress whether they are working on it. A certificate settles the
+// course until it expires (or, for courses without validity, until the assignment's
+// recurrence comes round); then it is due again from that day.
+func DueStatus(cert *store.Certificate, inProgress bool, a store.Assignment, due, now time.Time) (string, time.Time, *time.Time) {
+	if c := cert; c != nil && c.RevokedAt == nil {
 		renewal := c.ExpiresAt
 		if renewal == nil && a.Recurrence != "" {
 			if v, err := course.ParseValidity(a.Recurrence); err == nil && !v.IsZero() {
@@ -122,7 +124,7 @@ func dueStatus(pr *Progress, a store.Assignment, due, now time.Time) (string, ti
 	switch {
 	case now.After(due):
 		return DueOverdue, due, nil
-	case pr.Status() == InProgress:
+	case inProgress:
 		return DueInProgress, due, nil
 	}
 	return DueOpen, due, nil

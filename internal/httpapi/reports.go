@@ -1,0 +1,146 @@
+package httpapi
+
+import (
+	"bytes"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
+)
+
+// reportTenant is the one municipality a report is about.
+func (a *API) reportTenant(c *fiber.Ctx) (model.Tenant, error) {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return model.Tenant{}, err
+	}
+	if scope.All() {
+		return model.Tenant{}, model.Invalid("tenant", "choose the municipality with ?tenant=<slug>")
+	}
+	if c.Query("course") == "" {
+		return model.Tenant{}, model.Invalid("course", "name the course with ?course=<slug>")
+	}
+	return a.Store.TenantByID(c.UserContext(), scope.TenantID())
+}
+
+type complianceRowJSON struct {
+	OrgUnit    string `json:"org_unit"`
+	Assigned   *int   `json:"assigned,omitempty"`
+	Completed  *int   `json:"completed,omitempty"`
+	InProgress *int   `json:"in_progress,omitempty"`
+	Overdue    *int   `json:"overdue,omitempty"`
+	Rate       *int   `json:"rate,omitempty"`
+	Suppressed bool   `json:"suppressed"`
+}
+
+func rowJSON(r report.Row) complianceRowJSON {
+	out := complianceRowJSON{OrgUnit: r.OrgUnit, Suppressed: r.Suppressed}
+	if !r.Suppressed { // a suppressed group carries no counts at all
+		rate := r.Rate()
+		out.Assigned, out.Completed, out.InProgress, out.Overdue, out.Rate = &r.Assigned, &r.Completed, &r.InProgress, &r.Overdue, &rate
+	}
+	return out
+}
+
+func (a *API) compliance(c *fiber.Ctx) (report.Compliance, error) {
+	t, err := a.reportTenant(c)
+	if err != nil {
+		return report.Compliance{}, err
+	}
+	return a.Reports.Compliance(c.UserContext(), t, c.Query("course"))
+}
+
+// complianceReport answers the compliance table per org unit; groups below the municipality's
+// minimum size are suppressed.
+func (a *API) complianceReport(c *fiber.Ctx) error {
+	rep, err := a.compliance(c)
+	if err != nil {
+		return err
+	}
+	rows := make([]complianceRowJSON, len(rep.Rows))
+	for i, r := range rep.Rows {
+		rows[i] = rowJSON(r)
+	}
+	return c.JSON(fiber.Map{"course": rep.Course, "course_title": rep.CourseTitle, "min_group_size": rep.MinGroupSize,
+		"rows": rows, "total": rowJSON(rep.Total), "generated_at": rep.GeneratedAt})
+}
+
+func exportLang(c *fiber.Ctx) string {
+	if c.Query("lang", httpx.MustPrincipal(c).Language) == "en" {
+		return "en"
+	}
+	return "de"
+}
+
+func (a *API) complianceCSV(c *fiber.Ctx) error {
+	rep, err := a.compliance(c)
+	if err != nil {
+		return err
+	}
+	sep := ';'
+	if c.Query("sep") == "," {
+		sep = ','
+	}
+	var buf bytes.Buffer
+	if err := report.WriteCSV(&buf, rep, exportLang(c), sep); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="compliance-`+rep.Course+`.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+func (a *API) complianceXLSX(c *fiber.Ctx) error {
+	rep, err := a.compliance(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WriteXLSX(&buf, rep, exportLang(c)); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="compliance-`+rep.Course+`.xlsx"`)
+	return c.Send(buf.Bytes())
+}
+
+type learnerJSON struct {
+	Name           string     `json:"name"`
+	Email          string     `json:"email"`
+	EmployeeNumber string     `json:"employee_number,omitempty"`
+	OrgUnit        string     `json:"org_unit"`
+	Status         string     `json:"status"`
+	DueAt          time.Time  `json:"due_at"`
+	CompletedAt    *time.Time `json:"completed_at,omitempty"`
+	ValidUntil     *time.Time `json:"valid_until,omitempty"`
+}
+
+// learnersReport is the named list: hr and admin only, about mandatory training only, each
+// call written to the audit log.
+func (a *API) learnersReport(c *fiber.Ctx) error {
+	t, err := a.reportTenant(c)
+	if err != nil {
+		return err
+	}
+	status := c.Query("status")
+	list, err := a.Reports.Learners(c.UserContext(), t, c.Query("course"), status)
+	if err != nil {
+		return err
+	}
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners", c.Query("course"),
+		map[string]string{"status": status, "people": strconv.Itoa(len(list))}); err != nil {
+		return err
+	}
+	names := map[string]string{"open": "not_started", "in_progress": "in_progress", "overdue": "overdue", "completed": "completed"}
+	out := make([]learnerJSON, len(list))
+	for i, s := range list {
+		out[i] = learnerJSON{Name: s.Name, Email: s.Email, EmployeeNumber: s.EmployeeNumber, OrgUnit: s.OrgUnit, Status: names[s.Status],
+			DueAt: s.DueAt, CompletedAt: s.CompletedAt, ValidUntil: s.ValidUntil}
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
