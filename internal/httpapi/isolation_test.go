@@ -61,6 +61,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/attempts/:id", path: "/api/v1/attempts/x", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
 			{method: "PUT", route: "/api/v1/attempts/:id/answers", path: "/api/v1/attempts/x/answers", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
 			{method: "POST", route: "/api/v1/attempts/:id/submit", path: "/api/v1/attempts/x/submit", tenantless: "the caller's own attempts (TestAttemptsArePrivate)"},
+			{method: "GET", route: "/api/v1/me/export", path: "/api/v1/me/export", tenantless: "the caller's own data"},
 			{method: "GET", route: "/api/v1/me/assignments", path: "/api/v1/me/assignments", tenantless: "the caller's own assignments"},
 			{method: "GET", route: "/api/v1/admin/assignments", path: "/api/v1/admin/assignments?tenant=a", roles: staff},
 			{method: "POST", route: "/api/v1/admin/assignments", path: "/api/v1/admin/assignments?tenant=a", roles: staff, body: map[string]any{"course": "basis", "due_in_days": 30}},

@@ -433,3 +433,32 @@ func TestCourseWithoutQuizCompletesWithItsLessons(t *testing.T) {
 		t.Errorf("attempt on a course without quiz: %d", r.StatusCode)
 	}
 }
+
+// Learners get everything stored about them as JSON.
+func TestPersonalDataExport(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e, tok, id := setup(t, dialect)
+		e.PassCourse(tok, "basis")
+		r := e.Do("GET", "/api/v1/me/export", tok, nil)
+		var out struct {
+			Profile struct {
+				ID    string `json:"id"`
+				Email string `json:"email"`
+			} `json:"profile"`
+			Enrolments []struct {
+				Course   string `json:"course"`
+				Lessons  []any  `json:"lessons"`
+				Attempts []any  `json:"quiz_attempts"`
+			} `json:"enrolments"`
+			Certificates []any `json:"certificates"`
+		}
+		r.JSON(t, &out)
+		if r.StatusCode != 200 || out.Profile.ID != id || len(out.Enrolments) != 1 || out.Enrolments[0].Course != "basis" ||
+			len(out.Enrolments[0].Lessons) != 2 || len(out.Enrolments[0].Attempts) != 1 || len(out.Certificates) != 1 {
+			t.Fatalf("export: %d %s", r.StatusCode, r.Body)
+		}
+		if strings.Contains(r.Body, "argon2") || strings.Contains(r.Body, "password_hash") {
+			t.Error("export contains the password hash")
+		}
+	})
+}

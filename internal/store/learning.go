@@ -315,3 +315,18 @@ func (s *Store) RevokeCertificate(ctx context.Context, scope Scope, id, reason, 
 		return dbErr("revoke certificate", err)
 	})
 }
+
+// EnrolmentRecord is an enrolment with its course's slug (data export).
+type EnrolmentRecord struct {
+	bun.BaseModel `bun:"table:enrolments,alias:en"`
+	Enrolment
+	CourseSlug string `bun:"course_slug,scanonly"`
+}
+
+// AllUserEnrolments returns every enrolment of a user, oldest first.
+func (s *Store) AllUserEnrolments(ctx context.Context, userID string) ([]EnrolmentRecord, error) {
+	var rows []EnrolmentRecord
+	err := s.db.NewSelect().Model(&rows).ColumnExpr("en.*").ColumnExpr("c.slug AS course_slug").
+		Join("JOIN courses AS c ON c.id = en.course_id").Where("en.user_id = ?", userID).OrderExpr("en.started_at").Scan(ctx)
+	return rows, dbErr("enrolments", err)
+}

@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+type personalDataJSON struct {
+	ExportedAt   time.Time         `json:"exported_at"`
+	Profile      any               `json:"profile"`
+	Enrolments   []enrolmentJSON   `json:"enrolments"`
+	Certificates []certificateJSON `json:"certificates"`
+}
+
+type enrolmentJSON struct {
+	Course      string          `json:"course"`
+	StartedAt   time.Time       `json:"started_at"`
+	CompletedAt *time.Time      `json:"completed_at,omitempty"`
+	Lessons     []lessonDone    `json:"lessons"`
+	Attempts    []attemptRecord `json:"quiz_attempts"`
+}
+
+type lessonDone struct {
+	Lesson       string     `json:"lesson"`
+	OpenedAt     time.Time  `json:"opened_at"`
+	CompletedAt  *time.Time `json:"completed_at,omitempty"`
+	SecondsSpent int        `json:"seconds_spent"`
+}
+
+type attemptRecord struct {
+	Number      int        `json:"number"`
+	StartedAt   time.Time  `json:"started_at"`
+	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
+	Score       *int       `json:"score,omitempty"`
+	Passed      *bool      `json:"passed,omitempty"`
+}
+
+// exportMyData hands users everything Wachsam stores about them (GDPR Art. 15 and 20) as JSON.
+func (a *API) exportMyData(c *fiber.Ctx) error {
+	p := httpx.MustPrincipal(c)
+	ctx := c.UserContext()
+	user, err := a.Store.UserByID(ctx, store.AllTenants(), p.UserID)
+	if err != nil {
+		return err
+	}
+	out := personalDataJSON{ExportedAt: time.Now().UTC(), Profile: user, Enrolments: []enrolmentJSON{}, Certificates: []certificateJSON{}}
+	enrolments, err := a.Store.AllUserEnrolments(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	for _, e := range enrolments {
+		ej := enrolmentJSON{Course: e.CourseSlug, StartedAt: e.StartedAt, CompletedAt: e.CompletedAt, Lessons: []lessonDone{}, Attempts: []attemptRecord{}}
+		states, err := a.Store.LessonStates(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, s := range states {
+			ej.Lessons = append(ej.Lessons, lessonDone{Lesson: s.LessonSlug, OpenedAt: s.OpenedAt, CompletedAt: s.CompletedAt, SecondsSpent: s.SecondsSpent})
+		}
+		attempts, err := a.Store.Attempts(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		for _, at := range attempts {
+			ej.Attempts = append(ej.Attempts, attemptRecord{Number: at.Number, StartedAt: at.StartedAt, SubmittedAt: at.SubmittedAt, Score: at.Score, Passed: at.Passed})
+		}
+		out.Enrolments = append(out.Enrolments, ej)
+	}
+	certs, err := a.Store.UserCertificates(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	for _, cert := range certs {
+		out.Certificates = append(out.Certificates, a.certificateOf(cert))
+	}
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="wachsam-meine-daten.json"`)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
