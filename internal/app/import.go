@@ -74,9 +74,12 @@ func printImport(io IO, rep identity.ImportReport, deactivate bool) {
 	fmt.Fprintf(io.Stdout, "%s: %d rows, %d created, %d updated, %d unchanged, %d invalid\n", verb, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, len(rep.Invalid))
 	if len(rep.Deactivated) > 0 {
 		what := "not in the file (add --deactivate-missing to deactivate them)"
-		if deactivate && rep.Written {
+		switch {
+		case rep.DeactivationDone:
 			what = "deactivated"
-		} else if deactivate {
+		case deactivate && len(rep.Invalid) > 0:
+			what = "not in the file, NOT deactivated because the file has invalid rows"
+		case deactivate:
 			what = "would be deactivated"
 		}
 		fmt.Fprintf(io.Stdout, "%d learners %s:\n", len(rep.Deactivated), what)

@@ -102,7 +102,11 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 		}
 	}
 	srv.Learning = learning.New(st, srv.Catalog)
-	pages, err := newWeb(cfg, srv, messages)
+	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
+		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
+		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
+		Reports: report.New(st, srv.Catalog)}
+	pages, err := newWeb(cfg, srv, messages, api.ExportMyData)
 	if err != nil {
 		return nil, err
 	}
@@ -127,10 +131,6 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 			log.Error("course repository update failed; the previous catalogue stays live", "error", err.Error())
 		})
 	}
-	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
-		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
-		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
-		Reports: report.New(st, srv.Catalog)}
 	api.Register(app)
 	pages.Register(app)
 	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -426,6 +426,15 @@ func (s *suite) accessibility(t *testing.T) {
 	tb.audit("error-404")
 	tb.openStatus("/courses/gibt-es-nicht", 404)
 	tb.audit("error-404-course")
+	tb.open("/datenschutz")
+	tb.contains("h1", "Datenschutz")
+	tb.audit("privacy")
+	tb.open("/barrierefreiheit")
+	tb.contains("h1", "Barrierefreiheit")
+	tb.audit("accessibility-statement")
+	tb.open("/datenschutz?lang=en")
+	tb.audit("en-privacy")
+	tb.open("/datenschutz?lang=de")
 }
 
 // library: every lesson of every starter course, in each of its languages, at 360 px and with

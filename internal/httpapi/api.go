@@ -63,7 +63,7 @@ func (a *API) Register(app *fiber.App) {
 	authed.Post("/attempts/:id/submit", a.submitAttempt)
 	authed.Get("/me/certificates", a.myCertificates)
 	authed.Get("/me/assignments", a.myAssignments)
-	authed.Get("/me/export", a.exportMyData)
+	authed.Get("/me/export", a.ExportMyData)
 	authed.Get("/certificates/:id/pdf", a.certificatePDF)
 
 	staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}

@@ -39,8 +39,9 @@ type attemptRecord struct {
 	Passed      *bool      `json:"passed,omitempty"`
 }
 
-// exportMyData hands users everything Wachsam stores about them (GDPR Art. 15 and 20) as JSON.
-func (a *API) exportMyData(c *fiber.Ctx) error {
+// ExportMyData hands users everything Wachsam stores about them (GDPR Art. 15 and 20) as JSON.
+// The browser's "download my data" link uses the same handler behind the session cookie.
+func (a *API) ExportMyData(c *fiber.Ctx) error {
 	p := httpx.MustPrincipal(c)
 	ctx := c.UserContext()
 	user, err := a.Store.UserByID(ctx, store.AllTenants(), p.UserID)

@@ -111,3 +111,38 @@ func TestStaffImport(t *testing.T) {
 		}
 	})
 }
+
+func TestImportKeepsWhatTheFileDoesNotSay(t *testing.T) {
+	e := testenv.New(t, "sqlite", nil)
+	ten := e.Tenant("a")
+	hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+	post := func(query, body string) (int, importReport) {
+		req := httptest.NewRequest("POST", "/api/v1/admin/users/import"+query, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+hr)
+		r := e.Send(req)
+		var rep importReport
+		r.JSON(t, &rep)
+		return r.StatusCode, rep
+	}
+	if s, rep := post("", "E-Mail;Vorname;Nachname;Organisationseinheit\na@a.example;A;A;\nb@a.example;B;B;Bauhof\n"); s != 200 || rep.Created != 2 {
+		t.Fatalf("first import: %d %+v", s, rep)
+	}
+	// A file without the org unit column leaves units alone.
+	if _, rep := post("", "E-Mail;Vorname;Nachname\nb@a.example;B;B\n"); rep.Unchanged != 1 {
+		t.Errorf("without the column: %+v", rep)
+	}
+	var users []model.User
+	e.Do("GET", "/api/v1/admin/users?q=b@a", hr, nil).JSON(t, &users)
+	if len(users) != 1 || users[0].OrgUnitPath != "Bauhof" {
+		t.Errorf("org unit lost: %+v", users)
+	}
+	// With invalid rows, nobody is deactivated: the invalid line may be one of the "missing".
+	status, rep := post("?skip_invalid=true&deactivate_missing=true", "E-Mail;Vorname;Nachname\nb@a.example;B;B\nkaputt;A;A\n")
+	if status != 200 || len(rep.Deactivated) != 1 {
+		t.Fatalf("%d %+v", status, rep)
+	}
+	e.Do("GET", "/api/v1/admin/users?active=true", hr, nil).JSON(t, &users)
+	if len(users) != 3 {
+		t.Errorf("%d active users; nobody may be deactivated", len(users))
+	}
+}

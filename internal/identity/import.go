@@ -37,7 +37,9 @@ type ImportReport struct {
 	Updated     int             `json:"updated"`
 	Unchanged   int             `json:"unchanged"`
 	Invalid     []ImportProblem `json:"invalid"`
-	Deactivated []string        `json:"deactivated"` // e-mail addresses; "would be" in a dry run or without the option
+	Deactivated []string        `json:"deactivated"` // e-mail addresses of learners missing from the file
+	// DeactivationDone says whether they were deactivated (asked for, no invalid rows, not a dry run).
+	DeactivationDone bool `json:"deactivation_done"`
 	Delimiter   string          `json:"delimiter"`
 	Encoding    string          `json:"encoding"`
 }
@@ -100,6 +102,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			return u.ID, nil
 		}
 		seen := map[string]bool{}
+		hasUnits := slices.Contains(parsed.Columns, "org_unit")
 		var fresh []*store.StaffRecord
 		for _, r := range parsed.Rows {
 			bad := func(field, msg string) {
@@ -131,6 +134,9 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				return err
 			}
 			want := store.StaffRecord{Email: r.Email, Name: r.Name(), EmployeeNumber: r.EmployeeNumber, OrgUnitID: orgID}
+			if !hasUnits && match != nil {
+				want.OrgUnitID = match.OrgUnitID // a file without the column keeps what is stored
+			}
 			if match == nil {
 				rec := want
 				fresh = append(fresh, &rec)
@@ -166,19 +172,23 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				rep.Deactivated = append(rep.Deactivated, u.Email)
 			}
 		}
-		if opts.DeactivateMissing {
+		// With invalid rows we cannot tell who those lines meant; deactivating "missing" people
+		// could hit exactly them. The list is reported, nobody is deactivated.
+		if opts.DeactivateMissing && len(rep.Invalid) == 0 {
 			if err := tx.DeactivateStaff(ctx, missing); err != nil {
 				return err
 			}
+			rep.DeactivationDone = true
 		}
 		if opts.DryRun {
 			return errRollback
 		}
 		return tx.Audit(ctx, model.AuditEntry{TenantID: tenantID, ActorID: actor.UserID, Action: "users.import", Details: map[string]string{
 			"created": strconv.Itoa(rep.Created), "updated": strconv.Itoa(rep.Updated), "unchanged": strconv.Itoa(rep.Unchanged),
-			"invalid": strconv.Itoa(len(rep.Invalid)), "deactivated": strconv.Itoa(len(missing) * boolInt(opts.DeactivateMissing))}})
+			"invalid": strconv.Itoa(len(rep.Invalid)), "deactivated": strconv.Itoa(len(missing) * boolInt(rep.DeactivationDone))}})
 	})
 	if errors.Is(err, errRollback) {
+		rep.DeactivationDone = false
 		return rep, nil
 	}
 	if err != nil {

@@ -62,6 +62,16 @@ func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCou
 	for _, e := range s.catalog.List(false) {
 		entries[e.CourseID] = e
 	}
+	// The newest certificate per course counts, whichever enrolment earned it: a learner who
+	// starts renewing early keeps the valid certificate until it expires.
+	certs, err := s.store.UserCertificates(ctx, p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]*store.Certificate{}
+	for i := len(certs) - 1; i >= 0; i-- { // newest first in the list: the last write wins
+		latest[certs[i].CourseID] = &certs[i]
+	}
 	now := s.store.Now()
 	byCourse := map[string]*AssignedCourse{}
 	var order []string
@@ -87,7 +97,7 @@ func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCou
 	out := make([]AssignedCourse, 0, len(order))
 	for _, id := range order {
 		ac := byCourse[id]
-		ac.Status, ac.DueAt, ac.ValidUntil = DueStatus(ac.Progress.Certificate, ac.Progress.Status() == InProgress, ac.Assignment, ac.DueAt, now)
+		ac.Status, ac.DueAt, ac.ValidUntil = DueStatus(latest[id], ac.Progress.Status() == InProgress, ac.Assignment, ac.DueAt, now)
 		out = append(out, *ac)
 	}
 	rank := map[string]int{DueOverdue: 0, DueInProgress: 1, DueOpen: 1, DueCompleted: 2}

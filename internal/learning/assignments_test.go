@@ -125,3 +125,48 @@ func TestDueDate(t *testing.T) {
 		t.Errorf("fixed date: %s", got)
 	}
 }
+
+// Renewing early does not turn a valid certificate into "overdue"; and a course whose
+// certificate never expires comes round again with the assignment's recurrence.
+func TestRenewalAndRecurrence(t *testing.T) {
+	tree := testenv.CourseTree(map[string]string{
+		"ewig/course.md":  "---\ntitle: Ohne Ablauf\nsummary: Kein Ablaufdatum.\nlanguage: de\n---\n\nText.\n",
+		"ewig/01-eins.md": "---\ntitle: Eins\n---\n\nText.\n",
+	})
+	e := testenv.WithCourses(t, "sqlite", nil, tree)
+	ten := e.Tenant("a")
+	hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+	anna := e.User(&ten, "anna@a.example", "", model.RoleLearner)
+	tok := e.Token(anna.Email)
+	e.Do("POST", "/api/v1/admin/assignments", hr, map[string]any{"course": "basis", "due_in_days": 30})
+	e.Do("POST", "/api/v1/admin/assignments", hr, map[string]any{"course": "ewig", "due_in_days": 30, "recurrence": "12mo"})
+	e.PassCourse(tok, "basis")
+	e.Do("POST", "/api/v1/courses/ewig/lessons/eins/complete", tok, nil)
+	status := func(slug string) string {
+		var list []myAssignment
+		e.Do("GET", "/api/v1/me/assignments", tok, nil).JSON(t, &list)
+		for _, a := range list {
+			if a.Course.Slug == slug {
+				return a.Status
+			}
+		}
+		return ""
+	}
+	// Eleven months on: renewal window. Starting again keeps the valid certificate in force.
+	e.Srv.Store.SetClock(func() time.Time { return time.Now().UTC().AddDate(0, 11, 0) })
+	e.Do("POST", "/api/v1/courses/basis/lessons/start/complete", tok, nil)
+	if got := status("basis"); got != "completed" {
+		t.Errorf("renewing early: %q, want completed", got)
+	}
+	// The never-expiring course: due again after its recurrence, and it can be taken again.
+	e.Srv.Store.SetClock(func() time.Time { return time.Now().UTC().AddDate(1, 1, 0) })
+	if got := status("ewig"); got != "overdue" {
+		t.Errorf("recurrence: %q, want overdue", got)
+	}
+	if r := e.Do("POST", "/api/v1/courses/ewig/lessons/eins/complete", tok, nil); r.StatusCode != 204 {
+		t.Fatalf("retake: %d", r.StatusCode)
+	}
+	if got := status("ewig"); got != "completed" {
+		t.Errorf("after retaking: %q", got)
+	}
+}

@@ -152,6 +152,32 @@ func (p *Progress) renewable(now time.Time) bool {
 	return c != nil && c.ExpiresAt != nil && now.Add(RenewalWindow).After(*c.ExpiresAt)
 }
 
+// recurrenceDue reports whether an assignment's recurrence makes a completed course without
+// validity due again (its certificate never expires, yet HR wants it yearly, say).
+func (s *Service) recurrenceDue(ctx context.Context, p auth.Principal, pr *Progress) (bool, error) {
+	if pr.Certificate == nil || p.TenantID == "" {
+		return false, nil
+	}
+	user, err := s.store.UserByID(ctx, store.TenantScope(p.TenantID), p.UserID)
+	if err != nil {
+		return false, err
+	}
+	assignments, err := s.store.AssignmentsFor(ctx, user)
+	if err != nil {
+		return false, err
+	}
+	now := s.store.Now()
+	for _, a := range assignments {
+		if a.CourseID != pr.Entry.CourseID || a.Recurrence == "" {
+			continue
+		}
+		if v, err := course.ParseValidity(a.Recurrence); err == nil && !v.IsZero() && now.Add(RenewalWindow).After(v.AddTo(pr.Certificate.IssuedAt)) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 func seesDrafts(p auth.Principal) bool { return p.HasAny(model.RoleAdmin, model.RoleOperator) }
 
 // Progress returns the learner's state in the course.
@@ -208,8 +234,14 @@ func (s *Service) start(ctx context.Context, p auth.Principal, slug string) (*Pr
 	if err != nil {
 		return nil, err
 	}
-	if pr.Status() == InProgress || (pr.Status() == Completed && !pr.renewable(s.store.Now())) {
+	if pr.Status() == InProgress {
 		return pr, nil
+	}
+	if pr.Status() == Completed && !pr.renewable(s.store.Now()) {
+		due, err := s.recurrenceDue(ctx, p, pr)
+		if err != nil || !due {
+			return pr, err
+		}
 	}
 	e := store.Enrolment{TenantID: p.TenantID, UserID: p.UserID, CourseID: pr.Entry.CourseID, VersionID: pr.Entry.VersionID}
 	if err := s.store.CreateEnrolment(ctx, &e); err != nil {

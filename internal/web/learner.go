@@ -379,3 +379,26 @@ func (w *Web) verifyPage(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	return w.renderUser(c, status, "verify", "verify.title", &View{Data: d})
 }
+
+type privacyData struct {
+	MinGroupSize int
+	NamedReports bool
+	RefreshDays  int
+}
+
+// privacyPage lists, from the live configuration, which personal data Wachsam keeps, why, for
+// how long and who sees it. Signed-in users see their municipality's settings.
+func (w *Web) privacyPage(c *fiber.Ctx) error {
+	settings := model.DefaultSettings()
+	if p, ok := httpx.PrincipalOf(c); ok {
+		if t, ok := w.tenantOf(c, p.TenantID); ok {
+			settings = t.Settings
+		}
+	}
+	d := privacyData{MinGroupSize: settings.MinGroupSize, NamedReports: settings.NamedReports, RefreshDays: int(w.refreshTTL.Hours() / 24)}
+	return w.renderUser(c, fiber.StatusOK, "privacy", "privacy.title", &View{Data: d})
+}
+
+func (w *Web) accessibilityPage(c *fiber.Ctx) error {
+	return w.renderUser(c, fiber.StatusOK, "accessibility", "a11y.title", &View{})
+}

@@ -166,3 +166,33 @@ func TestDashboardShowsMandatoryTrainingOverdueFirst(t *testing.T) {
 		t.Errorf("assigned courses are listed again under further courses")
 	}
 }
+
+// The privacy page tells, from the live settings, what is stored and who sees it; the data
+// download works with the browser session.
+func TestPrivacyPageAndDataDownload(t *testing.T) {
+	e := testenv.WithCourses(t, "sqlite", nil, testenv.CourseTree(nil))
+	ten := e.Tenant("a")
+	admin := e.Token(e.User(&ten, "admin@a.example", "", model.RoleAdmin).Email)
+	e.Do("PATCH", "/api/v1/admin/tenant", admin, map[string]any{"settings": map[string]any{"min_group_size": 7, "named_reports": false}})
+	e.User(&ten, "anna@a.example", "", model.RoleLearner)
+	anon := newBrowser(t, e)
+	if r := anon.do("GET", "/datenschutz", nil); r.StatusCode != 200 || !strings.Contains(r.Body, "ab 5 Personen") {
+		t.Errorf("anonymous privacy page: %d", r.StatusCode)
+	}
+	if r := anon.do("GET", "/barrierefreiheit", nil); r.StatusCode != 200 || !strings.Contains(r.Body, "WCAG 2.1") {
+		t.Errorf("accessibility statement: %d", r.StatusCode)
+	}
+	b := newBrowser(t, e)
+	b.login("anna@a.example", testenv.Password)
+	page := b.do("GET", "/datenschutz", nil)
+	if !strings.Contains(page.Body, "ab 7 Personen") || !strings.Contains(page.Body, "abgeschaltet") || !strings.Contains(page.Body, `href="/my-data"`) {
+		t.Errorf("privacy page with the municipality's settings:\n%s", page.Body)
+	}
+	data := b.do("GET", "/my-data", nil)
+	if data.StatusCode != 200 || !strings.Contains(data.Body, `"email":"anna@a.example"`) || !strings.Contains(data.Header.Get("Content-Disposition"), "attachment") {
+		t.Errorf("data download: %d %s", data.StatusCode, data.Body)
+	}
+	if r := anon.do("GET", "/my-data", nil); r.StatusCode != 303 {
+		t.Errorf("anonymous data download: %d", r.StatusCode)
+	}
+}

@@ -45,10 +45,13 @@ type Web struct {
 	learning *learning.Service
 	// renderPDF makes a certificate's PDF (shared with the API).
 	renderPDF func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
-	tpl       *templates
-	static    fs.FS
-	tls       bool
-	log       *slog.Logger
+	// exportData sends the signed-in user's data (the API's handler, shared).
+	exportData fiber.Handler
+	refreshTTL time.Duration
+	tpl        *templates
+	static     fs.FS
+	tls        bool
+	log        *slog.Logger
 }
 
 // Options configure the pages.
@@ -62,8 +65,11 @@ type Options struct {
 	Learning *learning.Service
 	// RenderPDF makes a certificate's PDF.
 	RenderPDF func(ctx context.Context, c store.Certificate, lang string) ([]byte, error)
-	TLS       bool
-	Log       *slog.Logger
+	// ExportData sends the signed-in user's personal data as JSON.
+	ExportData fiber.Handler
+	RefreshTTL time.Duration
+	TLS        bool
+	Log        *slog.Logger
 }
 
 // New parses the templates once.
@@ -72,7 +78,7 @@ func New(o Options) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
 }
 
 // Register mounts the pages on app.
@@ -91,6 +97,11 @@ func (w *Web) Register(app *fiber.App) {
 	pages.Post("/logout", w.logout)
 	pages.Get("/set-password", w.setPasswordPage)
 	pages.Post("/set-password", w.setPasswordSubmit)
+	pages.Get("/datenschutz", w.privacyPage)
+	pages.Get("/barrierefreiheit", w.accessibilityPage)
+	if w.exportData != nil {
+		pages.Get("/my-data", w.requireLogin, w.exportData)
+	}
 	pages.Get("/verify", w.verifyPage)
 	pages.Get("/verify/:code", w.verifyPage)
 
