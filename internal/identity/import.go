@@ -39,9 +39,9 @@ type ImportReport struct {
 	Invalid     []ImportProblem `json:"invalid"`
 	Deactivated []string        `json:"deactivated"` // e-mail addresses of learners missing from the file
 	// DeactivationDone says whether they were deactivated (asked for, no invalid rows, not a dry run).
-	DeactivationDone bool `json:"deactivation_done"`
-	Delimiter   string          `json:"delimiter"`
-	Encoding    string          `json:"encoding"`
+	DeactivationDone bool   `json:"deactivation_done"`
+	Delimiter        string `json:"delimiter"`
+	Encoding         string `json:"encoding"`
 }
 
 // errRollback ends a dry run's transaction without writing.
