@@ -102,4 +102,5 @@ func (a *API) Register(app *fiber.App) {
 	op.Post("/tenants", a.createTenant)
 	op.Get("/tenants/:slug", a.getTenant)
 	op.Patch("/tenants/:slug", a.updateTenant)
+	op.Get("/reports/compliance", a.operatorCompliance)
 }

@@ -93,6 +93,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/operator/tenants", path: "/api/v1/operator/tenants", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "POST", route: "/api/v1/operator/tenants", path: "/api/v1/operator/tenants", roles: []model.Role{model.RoleOperator}, tenantless: "operators only", body: map[string]any{"slug": "c", "name": "C"}},
 			{method: "GET", route: "/api/v1/operator/tenants/:slug", path: "/api/v1/operator/tenants/a", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
+			{method: "GET", route: "/api/v1/operator/reports/compliance", path: "/api/v1/operator/reports/compliance?course=basis", roles: []model.Role{model.RoleOperator}, tenantless: "operators only, aggregates"},
 			{method: "PATCH", route: "/api/v1/operator/tenants/:slug", path: "/api/v1/operator/tenants/a", roles: []model.Role{model.RoleOperator}, tenantless: "operators only", body: map[string]any{"name": "X"}},
 		}
 

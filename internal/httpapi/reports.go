@@ -144,3 +144,28 @@ func (a *API) learnersReport(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
 }
+
+type tenantComplianceJSON struct {
+	Tenant string `json:"tenant"`
+	Name   string `json:"name"`
+	complianceRowJSON
+}
+
+// operatorCompliance gives the operator each municipality's totals for a course — aggregates
+// only, small municipalities suppressed.
+func (a *API) operatorCompliance(c *fiber.Ctx) error {
+	if c.Query("course") == "" {
+		return model.Invalid("course", "name the course with ?course=<slug>")
+	}
+	rows, err := a.Reports.AcrossTenants(c.UserContext(), c.Query("course"))
+	if err != nil {
+		return err
+	}
+	out := make([]tenantComplianceJSON, len(rows))
+	for i, r := range rows {
+		row := rowJSON(r.Row)
+		row.OrgUnit = ""
+		out[i] = tenantComplianceJSON{Tenant: r.Tenant, Name: r.Name, complianceRowJSON: row}
+	}
+	return c.JSON(fiber.Map{"course": c.Query("course"), "tenants": out})
+}

@@ -210,3 +210,28 @@ func (s *Service) Learners(ctx context.Context, tenant model.Tenant, slug, statu
 	})
 	return out, nil
 }
+
+// TenantRow is one municipality's totals in the operator's overview.
+type TenantRow struct {
+	Tenant string // slug
+	Name   string
+	Row
+}
+
+// AcrossTenants is the operator's view: every municipality's totals for one course, each
+// suppressed below that municipality's minimum group size. It never contains names.
+func (s *Service) AcrossTenants(ctx context.Context, slug string) ([]TenantRow, error) {
+	tenants, err := s.store.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TenantRow, 0, len(tenants))
+	for _, t := range tenants {
+		rep, err := s.Compliance(ctx, t, slug)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TenantRow{Tenant: t.Slug, Name: t.Name, Row: rep.Total})
+	}
+	return out, nil
+}

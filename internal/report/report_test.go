@@ -145,6 +145,25 @@ func TestNamedListsAreLimitedAndAudited(t *testing.T) {
 		if r := e.Do("GET", "/api/v1/reports/compliance?course=basis&tenant=a", op, nil); r.StatusCode != 200 {
 			t.Errorf("operator aggregate: %d", r.StatusCode)
 		}
+		// Across municipalities: totals only; a small municipality is suppressed; no names.
+		small := e.Tenant("klein")
+		e.User(&small, "eine@klein.example", "", model.RoleLearner)
+		r = e.Do("GET", "/api/v1/operator/reports/compliance?course=basis", op, nil)
+		var across struct {
+			Tenants []map[string]any `json:"tenants"`
+		}
+		r.JSON(t, &across)
+		if r.StatusCode != 200 || len(across.Tenants) != 2 || strings.Contains(r.Body, "@") {
+			t.Fatalf("operator overview: %d %s", r.StatusCode, r.Body)
+		}
+		for _, row := range across.Tenants {
+			if row["tenant"] == "a" && row["assigned"] != 10.0 {
+				t.Errorf("tenant a: %v", row)
+			}
+			if row["tenant"] == "klein" && row["suppressed"] != true {
+				t.Errorf("small municipality not suppressed: %v", row)
+			}
+		}
 		if r := e.Do("GET", "/api/v1/reports/learners?course=basis&status=kaputt", hr, nil); r.StatusCode != 422 {
 			t.Errorf("bad status: %d", r.StatusCode)
 		}
