@@ -103,6 +103,9 @@ func (a *API) listCertificates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if t, err := a.Store.TenantByID(c.UserContext(), scope.TenantID()); err == nil && !t.Settings.NamedReports {
+		return model.Forbidden("named lists are switched off for this municipality (setting named_reports)")
+	}
 	certs, err := a.Store.ListCertificates(c.UserContext(), scope, 500)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,6 +38,8 @@ type attemptRecord struct {
 	SubmittedAt *time.Time `json:"submitted_at,omitempty"`
 	Score       *int       `json:"score,omitempty"`
 	Passed      *bool      `json:"passed,omitempty"`
+	// Answers are the option ids chosen per question id, as stored.
+	Answers json.RawMessage `json:"answers"`
 }
 
 // ExportMyData hands users everything Wachsam stores about them (GDPR Art. 15 and 20) as JSON.
@@ -67,7 +70,8 @@ func (a *API) ExportMyData(c *fiber.Ctx) error {
 			return err
 		}
 		for _, at := range attempts {
-			ej.Attempts = append(ej.Attempts, attemptRecord{Number: at.Number, StartedAt: at.StartedAt, SubmittedAt: at.SubmittedAt, Score: at.Score, Passed: at.Passed})
+			ej.Attempts = append(ej.Attempts, attemptRecord{Number: at.Number, StartedAt: at.StartedAt, SubmittedAt: at.SubmittedAt, Score: at.Score, Passed: at.Passed,
+				Answers: json.RawMessage(at.Answers)})
 		}
 		out.Enrolments = append(out.Enrolments, ej)
 	}

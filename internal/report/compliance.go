@@ -154,11 +154,42 @@ func (s *Service) Compliance(ctx context.Context, tenant model.Tenant, slug stri
 		rep.Rows = append(rep.Rows, *r)
 	}
 	slices.SortFunc(rep.Rows, func(a, b Row) int { return strings.Compare(a.OrgUnit, b.OrgUnit) })
-	for i := range rep.Rows {
-		suppress(&rep.Rows[i], rep.MinGroupSize)
+	suppressSmallGroups(rep.Rows, rep.MinGroupSize)
+	if rep.Total.Assigned < rep.MinGroupSize {
+		rep.Total = Row{OrgUnit: rep.Total.OrgUnit, Suppressed: true}
 	}
-	suppress(&rep.Total, rep.MinGroupSize)
 	return rep, nil
+}
+
+// suppressSmallGroups hides every row below the minimum group size — and, because the total
+// stays visible, enough further rows that the hidden ones together are no smaller than the
+// minimum either: otherwise "total minus the visible rows" would give a small group's numbers
+// away. The smallest visible rows are hidden first.
+func suppressSmallGroups(rows []Row, min int) {
+	hidden := make([]bool, len(rows))
+	sum := 0
+	for i, r := range rows {
+		if r.Assigned < min {
+			hidden[i], sum = true, sum+r.Assigned
+		}
+	}
+	for sum > 0 && sum < min {
+		smallest := -1
+		for i, r := range rows {
+			if !hidden[i] && (smallest < 0 || r.Assigned < rows[smallest].Assigned) {
+				smallest = i
+			}
+		}
+		if smallest < 0 {
+			break // everything is hidden; the total alone is at least the minimum or hidden too
+		}
+		hidden[smallest], sum = true, sum+rows[smallest].Assigned
+	}
+	for i := range rows {
+		if hidden[i] {
+			rows[i] = Row{OrgUnit: rows[i].OrgUnit, Suppressed: true}
+		}
+	}
 }
 
 func count(r *Row, status string) {
@@ -170,13 +201,6 @@ func count(r *Row, status string) {
 		r.InProgress++
 	case learning.DueOverdue:
 		r.Overdue++
-	}
-}
-
-// suppress withholds a group's numbers when it is smaller than the minimum group size.
-func suppress(r *Row, min int) {
-	if r.Assigned < min {
-		*r = Row{OrgUnit: r.OrgUnit, Suppressed: true}
 	}
 }
 

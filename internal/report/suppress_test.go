@@ -1,0 +1,29 @@
+package report
+
+import "testing"
+
+func TestSuppressionCannotBeUndoneBySubtraction(t *testing.T) {
+	cases := []struct {
+		name   string
+		sizes  []int
+		hidden []bool
+	}{
+		{"nothing small", []int{6, 7}, []bool{false, false}},
+		{"one small row takes the smallest other with it", []int{2, 9, 6}, []bool{true, false, true}},
+		{"two small rows that add up to the minimum", []int{2, 3, 8}, []bool{true, true, false}},
+		{"two small rows below the minimum together", []int{1, 2, 8, 6}, []bool{true, true, false, true}},
+		{"all small", []int{1, 1}, []bool{true, true}},
+	}
+	for _, c := range cases {
+		rows := make([]Row, len(c.sizes))
+		for i, n := range c.sizes {
+			rows[i] = Row{OrgUnit: string(rune('a' + i)), Assigned: n}
+		}
+		suppressSmallGroups(rows, 5)
+		for i, r := range rows {
+			if r.Suppressed != c.hidden[i] || (r.Suppressed && r.Assigned != 0) {
+				t.Errorf("%s: row %d = %+v, want suppressed=%v", c.name, i, r, c.hidden[i])
+			}
+		}
+	}
+}
