@@ -1,0 +1,99 @@
+# shellcheck shell=bash
+# Helpers shared by bench/run.sh and the benchmark parts (lesson.sh, submit.sh, memory.sh).
+# Sourced, not run.
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() {
+	log "ERROR: $*"
+	exit 1
+}
+
+# result KEY=VALUE... prints a machine-readable line and appends it to the results file.
+result() {
+	local line="RESULT $*"
+	echo "$line"
+	if [[ -n "${BENCH_RESULTS:-}" ]]; then echo "$line" >>"$BENCH_RESULTS"; fi
+}
+
+# free_port prints a TCP port on 127.0.0.1 that no socket uses. It stays below the kernel's
+# ephemeral range, where an outgoing connection could take the port before the server binds it.
+free_port() {
+	local low p
+	low=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+	((low > 11000)) || low=61000 # unusual range: use the ports above the default one
+	for _ in $(seq 200); do
+		if ((low == 61000)); then p=$((61000 + RANDOM % 4000)); else p=$((10000 + RANDOM % (low - 10000))); fi
+		if [[ -z "$(ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null)" ]]; then
+			echo "$p"
+			return 0
+		fi
+	done
+	die "no free port found"
+}
+
+# wait_http URL [SECONDS]: wait until URL answers 200.
+wait_http() {
+	local url=$1 secs=${2:-30}
+	for _ in $(seq $((secs * 10))); do
+		if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# psql_q DB SQL: one value, no decoration.
+psql_q() { psql -X -q -t -A -v ON_ERROR_STOP=1 -d "$1" -c "$2"; }
+
+# wrk_field FILE requests|p99|p50|non2xx|errors: one number out of a `wrk --latency` report.
+# Latencies are converted to milliseconds.
+wrk_field() {
+	local file=$1 what=$2
+	case $what in
+	requests) awk '/^Requests\/sec:/ {print $2}' "$file" ;;
+	p50 | p75 | p90 | p99)
+		awk -v pct="${what#p}%" '$1 == pct {
+			v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v)
+			if (u == "us") v /= 1000; else if (u == "s") v *= 1000; else if (u == "m") v *= 60000
+			printf "%.2f\n", v }' "$file"
+		;;
+	non2xx) awk '/Non-2xx or 3xx responses:/ {print $5; f=1} END {if (!f) print 0}' "$file" ;;
+	errors) awk '/Socket errors:/ {gsub(",", ""); print $4+$6+$8+$10; f=1} END {if (!f) print 0}' "$file" ;;
+	*) die "wrk_field: unknown field $what" ;;
+	esac
+}
+
+# ratio A B: A/B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "nan"; else printf "%.3f\n", a / b }'; }
+
+# rss_kib PID [FIELD]: VmRSS (or VmHWM) of a process in KiB.
+rss_kib() { awk -v f="${2:-VmRSS}:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+# cpu_ticks PID...: user+system CPU ticks of the processes (and their threads) so far.
+cpu_ticks() {
+	local total=0 pid t
+	for pid in "$@"; do
+		t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+		total=$((total + t))
+	done
+	echo "$total"
+}
+
+# postgres_pids DB: the PostgreSQL backends serving DB (wachsam's pool keeps its connections, so
+# these are the processes doing its queries; other databases on the server are not counted).
+postgres_pids() {
+	psql_q "$1" "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()" | tr '\n' ' '
+}
+
+# db_stat DB: "xact_commit tup_returned tup_fetched tup_inserted tup_updated" of DB.
+db_stat() {
+	psql_q "$1" "SELECT xact_commit + xact_rollback, tup_returned, tup_fetched, tup_inserted, tup_updated
+	             FROM pg_stat_database WHERE datname = current_database()" | tr '|' ' '
+}
+
+# require_bench_env: the parts run under run.sh, which exports the server's coordinates.
+require_bench_env() {
+	local v
+	for v in BENCH_DIR BENCH_WORK BENCH_BASE BENCH_ADDR BENCH_DB BENCH_DSN WACHSAM_PID BENCH_BIN; do
+		[[ -n "${!v:-}" ]] || die "$v is not set: run the benchmarks through bench/run.sh (e.g. bash bench/run.sh ${0##*/})"
+	done
+}
