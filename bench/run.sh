@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Wachsam performance benchmarks (issue "Learner experience", performance section).
 #
-#   bash bench/run.sh                  # everything: lesson, submit, memory (about 4–5 minutes)
+#   bash bench/run.sh                  # everything: lesson, submit, memory (about 3 minutes)
 #   bash bench/run.sh lesson memory    # only some parts
 #
 # Builds the binaries into bench/.out/ (ignored by git), creates a throwaway PostgreSQL database,
@@ -14,7 +14,7 @@
 #   PGHOST, PGPORT, PGUSER   PostgreSQL server (default 127.0.0.1, 5432, postgres; needs the
 #                            right to create databases)
 #   DURATION=20s CONNECTIONS=64 THREADS=$(nproc)   wrk settings of the lesson benchmark
-#   MULTI_LEARNERS=64        learners of the many-learners lesson run (0 = skip)
+#   MULTI_LEARNERS=500       learners of the many-learners lesson run (0 = skip)
 #   SUBMIT_N=2000 SUBMIT_CONCURRENCY=32 PGBENCH_CLIENTS=32 PGBENCH_TIME=15 PGBENCH_SCALE=10
 #   MEMORY_CONNS=2000        keep-alive connections of the memory benchmark
 #   MEMORY_FRESH=1           also measure memory on a freshly started process (0 = skip)
@@ -177,14 +177,15 @@ field_where() {
 }
 # int N / dec N: numbers for the table.
 int() { awk -v v="$1" 'BEGIN { if (v == "") print "?"; else printf "%.0f", v }'; }
-dec() { awk -v v="$1" 'BEGIN { if (v == "") print "?"; else printf "%.2f", v }'; }
+dec() { awk -v v="$1" 'BEGIN { if (v == "") print "?"; else printf "%.3f", v }'; }
 verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { if (v == "") { print "n/a"; exit }
 	ok = (op == ">=") ? (v + 0 >= t) : (v + 0 < t); print ok ? "PASS" : "MISS" }'; }
 row() { printf '| %s | %s | %s | %s |\n' "$@"; }
 
 {
 	echo
-	echo "Results ($(tr '\n' ';' <"$BENCH_OUT/machine.txt" | sed 's/;/; /g'))"
+	echo "Results"
+	sed 's/^/    /' "$BENCH_OUT/machine.txt"
 	echo
 	row "Measure" "Result" "Target" "Verdict"
 	row "---" "---" "---" "---"
@@ -218,7 +219,7 @@ row() { printf '| %s | %s | %s | %s |\n' "$@"; }
 		row "RSS, ${MEMORY_CONNS:-2000} keep-alive conns (after load)" "$m MB (idle before: $(field_where memory_rss_mb idle_rss_mb phase after-load) MB)" "< 150 MB" "$(verdict "$m" "<" 150)"
 		f=$(field_where memory_rss_mb memory_rss_mb phase fresh)
 		if [[ -n "$f" ]]; then
-			row "  RSS, same on a fresh process" "$f MB (idle before: $(field_where memory_rss_mb idle_rss_mb phase fresh) MB)" "" ""
+			row "RSS, same on a freshly started process" "$f MB (idle before: $(field_where memory_rss_mb idle_rss_mb phase fresh) MB)" "< 150 MB" "$(verdict "$f" "<" 150)"
 		fi
 	fi
 	echo

@@ -71,7 +71,12 @@ func main() {
 	flag.StringVar(&o.profilePrefix, "profile-prefix", "submit", "profiles go to PREFIX-tps.cpu.pprof and PREFIX-burst.cpu.pprof")
 	flag.IntVar(&o.profileSeconds, "profile-seconds", 6, "length of the CPU profile of the throughput phase")
 	flag.IntVar(&o.serverPID, "server-pid", 0, "wachsam's process id, to report its CPU time per submission (0 = don't)")
+	printHash := flag.Bool("print-hash", false, "print a cheap password hash for -password (see cheapHash) and exit")
 	flag.Parse()
+	if *printHash {
+		fmt.Println(cheapHash(o.password))
+		return
+	}
 	for _, s := range strings.Split(tps, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			o.tpsCourses = append(o.tpsCourses, s)
