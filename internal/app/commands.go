@@ -213,7 +213,7 @@ func userCreate(ctx context.Context, args []string, io IO) error {
 		if err != nil {
 			return describe(err)
 		}
-		fmt.Fprintf(io.Stdout, "created user %s (%s) with roles %s\n", u.Email, u.ID, joinRoles(u.Roles))
+		fmt.Fprintf(io.Stdout, "created user %s (%s) with roles %s\n", u.Email, u.ID, model.JoinRoles(u.Roles))
 		if link != "" {
 			fmt.Fprintf(io.Stdout, "one-time link to set the password (valid 7 days):\n%s\n", link)
 		}
@@ -230,14 +230,6 @@ func readAllLimited(r io.Reader, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("the password is longer than %d bytes", auth.MaxPasswordLength)
 	}
 	return b, nil
-}
-
-func joinRoles(roles []model.Role) string {
-	s := make([]string, len(roles))
-	for i, r := range roles {
-		s[i] = string(r)
-	}
-	return strings.Join(s, ",")
 }
 
 func courseValidate(_ context.Context, args []string, io IO) error {

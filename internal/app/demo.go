@@ -58,7 +58,7 @@ func SeedDemo(ctx context.Context, srv *Server, out io.Writer) error {
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  E-MAIL\tNAME\tROLES")
 	for _, u := range append([]demoUser{demoOperator}, demoUsers...) {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.email, u.name, joinRoles(u.roles))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", u.email, u.name, model.JoinRoles(u.roles))
 	}
 	tw.Flush()
 	fmt.Fprintln(out)

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -19,7 +20,7 @@ func (a *API) syncCourses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), "", "courses.sync", rep.Commit, map[string]string{"ok": boolText(rep.OK)}); err != nil {
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), "", "courses.sync", rep.Commit, map[string]string{"ok": strconv.FormatBool(rep.OK)}); err != nil {
 		return err
 	}
 	return c.JSON(rep)
@@ -62,11 +63,4 @@ func (a *API) coursesWebhook(c *fiber.Ctx) error {
 		return &model.DetailedError{Kind: model.ErrNotFound, Detail: "Courses are not loaded from git."}
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"triggered": true})
-}
-
-func boolText(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }

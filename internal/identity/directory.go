@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -147,7 +148,7 @@ func (s *Service) CreateUser(ctx context.Context, scope store.Scope, actor auth.
 	if err := s.store.CreateUser(ctx, &u, hash); err != nil {
 		return model.User{}, "", err
 	}
-	if err := s.audit(ctx, actor, u.TenantID, "user.create", u.Email, map[string]string{"roles": joinRoles(u.Roles)}); err != nil {
+	if err := s.audit(ctx, actor, u.TenantID, "user.create", u.Email, map[string]string{"roles": model.JoinRoles(u.Roles)}); err != nil {
 		return model.User{}, "", err
 	}
 	link := ""
@@ -184,7 +185,7 @@ func (s *Service) UpdateUser(ctx context.Context, scope store.Scope, actor auth.
 			return model.User{}, err
 		}
 	}
-	return u, s.audit(ctx, actor, u.TenantID, "user.update", u.Email, map[string]string{"roles": joinRoles(u.Roles), "active": boolWord(u.Active)})
+	return u, s.audit(ctx, actor, u.TenantID, "user.update", u.Email, map[string]string{"roles": model.JoinRoles(u.Roles), "active": strconv.FormatBool(u.Active)})
 }
 
 // apply validates in and copies it onto u.
@@ -280,19 +281,4 @@ func (s *Service) audit(ctx context.Context, actor auth.Principal, tenantID, act
 // Audit records a named access made by actor (reports, exports).
 func (s *Service) Audit(ctx context.Context, actor auth.Principal, tenantID, action, target string, details map[string]string) error {
 	return s.audit(ctx, actor, tenantID, action, target, details)
-}
-
-func joinRoles(roles []model.Role) string {
-	parts := make([]string, len(roles))
-	for i, r := range roles {
-		parts[i] = string(r)
-	}
-	return strings.Join(parts, ",")
-}
-
-func boolWord(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }

@@ -4,6 +4,7 @@ package model
 
 import (
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -38,6 +39,15 @@ func ParseRole(s string) (Role, bool) {
 		}
 	}
 	return "", false
+}
+
+// JoinRoles writes roles as the CLI and the audit log show them: "learner,hr".
+func JoinRoles(roles []Role) string {
+	parts := make([]string, len(roles))
+	for i, r := range roles {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts, ",")
 }
 
 // Tenant is a municipality.
