@@ -14,6 +14,18 @@ type Principal struct {
 	// Language is the user's own setting ("" = none) as of sign-in; carried in the token so
 	// that content negotiation needs no database lookup.
 	Language string
+	// APIKeyID is set when an API key, not a person, is calling; UserID and Roles are then
+	// empty and Scopes says what the key may read.
+	APIKeyID string
+	Scopes   []string // model.ScopeReportsRead, …
+}
+
+// IsAPIKey reports whether the caller is an API key.
+func (p Principal) IsAPIKey() bool { return p.APIKeyID != "" }
+
+// HasScope reports whether the caller is an API key holding scope.
+func (p Principal) HasScope(scope string) bool {
+	return p.IsAPIKey() && slices.Contains(p.Scopes, scope)
 }
 
 // Has reports whether the caller holds role.

@@ -63,6 +63,8 @@ func statusOf(err error) int {
 		return fiber.StatusUnauthorized
 	case errors.Is(err, model.ErrRateLimited):
 		return fiber.StatusTooManyRequests
+	case errors.Is(err, model.ErrBadRequest):
+		return fiber.StatusBadRequest
 	}
 	return fiber.StatusInternalServerError
 }
@@ -74,6 +76,7 @@ var titles = map[int]string{
 }
 
 var details = map[int]string{
+	400: "The request cannot be understood as sent.",
 	401: "Sign in first: send a valid access token as `Authorization: Bearer <token>`.",
 	403: "Your role does not allow this.",
 	404: "There is nothing here, or you may not see it.",

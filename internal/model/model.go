@@ -16,6 +16,8 @@ var (
 	ErrForbidden    = errors.New("forbidden")
 	ErrUnauthorized = errors.New("unauthorized")
 	ErrRateLimited  = errors.New("too many attempts")
+	// ErrBadRequest: the request cannot be understood as sent (a changed page cursor).
+	ErrBadRequest = errors.New("bad request")
 )
 
 // Role is what a user may do. learner, hr and admin belong to a tenant; operator to the platform.
@@ -112,14 +114,17 @@ func (u *User) HasRole(r Role) bool {
 	return false
 }
 
-// AuditEntry records a named access or a change made by a person.
+// AuditEntry records a named access or a change made by a person, or by an API key (APIKeyID
+// and APIKeyName then name the key, and ActorID is empty).
 type AuditEntry struct {
-	ID        string            `json:"id"`
-	TenantID  string            `json:"-"`
-	ActorID   string            `json:"actor_id,omitempty"`
-	ActorName string            `json:"actor,omitempty"`
-	Action    string            `json:"action"`
-	Target    string            `json:"target,omitempty"`
-	Details   map[string]string `json:"details,omitempty"`
-	CreatedAt time.Time         `json:"created_at"`
+	ID         string            `json:"id"`
+	TenantID   string            `json:"-"`
+	ActorID    string            `json:"actor_id,omitempty"`
+	ActorName  string            `json:"actor,omitempty"`
+	APIKeyID   string            `json:"api_key_id,omitempty"`
+	APIKeyName string            `json:"api_key,omitempty"`
+	Action     string            `json:"action"`
+	Target     string            `json:"target,omitempty"`
+	Details    map[string]string `json:"details,omitempty"`
+	CreatedAt  time.Time         `json:"created_at"`
 }
