@@ -22,6 +22,7 @@ import (
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -102,7 +103,11 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 		}
 	}
 	srv.Learning = learning.New(st, srv.Catalog)
-	api := &httpapi.API{Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
+	cursors, err := pagecursor.New(id.DeriveKey("page cursors"))
+	if err != nil {
+		return nil, err
+	}
+	api := &httpapi.API{Cursors: cursors, Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
 		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
 		Reports: report.New(st, srv.Catalog)}

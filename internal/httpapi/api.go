@@ -13,6 +13,7 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -36,6 +37,8 @@ type API struct {
 	// MaxImportBytes bounds a staff list upload.
 	MaxImportBytes int
 	Reports        *report.Service
+	// Cursors seals the page cursors of lists (see paging.go).
+	Cursors *pagecursor.Codec
 }
 
 // Register mounts every API route on app.
@@ -49,6 +52,19 @@ func (a *API) Register(app *fiber.App) {
 
 	v1.Post("/hooks/courses", a.coursesWebhook)
 	v1.Get("/verify/:code", a.verify)
+
+	// Reports, the only routes an API key can reach: each authorizes people by role and keys by
+	// scope. They are registered before the Bearer group below, whose Bearer refuses API keys,
+	// so every other route stays closed to keys (403).
+	reporters := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
+	aggregates := httpx.Authorize(a.Identity, model.ScopeReportsRead, reporters...)
+	v1.Get("/reports/compliance", aggregates, a.complianceReport)
+	v1.Get("/reports/compliance.csv", aggregates, a.complianceCSV)
+	v1.Get("/reports/compliance.xlsx", aggregates, a.complianceXLSX)
+	v1.Get("/reports/courses/:slug/statistics", aggregates, a.statisticsReport)
+	v1.Get("/reports/courses/:slug/statistics.csv", aggregates, a.statisticsCSV)
+	// Named lists: never for operators, who see municipalities only in aggregate.
+	v1.Get("/reports/learners", httpx.Authorize(a.Identity, model.ScopeReportsNamed, model.RoleAdmin, model.RoleHR), a.learnersReport)
 
 	authed := v1.Group("", httpx.Bearer(a.Identity))
 	authed.Get("/me", a.me)
@@ -87,12 +103,9 @@ func (a *API) Register(app *fiber.App) {
 	authed.Get("/admin/certificates", httpx.Require(model.RoleAdmin, model.RoleHR), a.listCertificates)
 	authed.Post("/admin/certificates/:id/revoke", httpx.Require(admins...), a.revokeCertificate)
 
-	reporters := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
-	authed.Get("/reports/compliance", httpx.Require(reporters...), a.complianceReport)
-	authed.Get("/reports/compliance.csv", httpx.Require(reporters...), a.complianceCSV)
-	authed.Get("/reports/compliance.xlsx", httpx.Require(reporters...), a.complianceXLSX)
-	// Named lists: never for operators, who see municipalities only in aggregate.
-	authed.Get("/reports/learners", httpx.Require(model.RoleAdmin, model.RoleHR), a.learnersReport)
+	authed.Get("/admin/api-keys", httpx.Require(admins...), a.listAPIKeys)
+	authed.Post("/admin/api-keys", httpx.Require(admins...), a.createAPIKey)
+	authed.Delete("/admin/api-keys/:id", httpx.Require(admins...), a.revokeAPIKey)
 
 	authed.Post("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncCourses)
 	authed.Get("/admin/courses/sync", httpx.Require(model.RoleOperator), a.syncStatus)

@@ -42,6 +42,8 @@ func TestIsolationWalk(t *testing.T) {
 		var asg struct{ ID string }
 		e.Do("POST", "/api/v1/admin/assignments", e.Token(adminA.Email), map[string]any{"course": "basis", "due_in_days": 30}).JSON(t, &asg)
 		assignmentA := asg.ID
+		var keyA struct{ ID string }
+		e.Do("POST", "/api/v1/admin/api-keys", e.Token(adminA.Email), map[string]any{"name": "HR A", "scopes": []string{"reports:read"}}).JSON(t, &keyA)
 
 		staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
 		admins := []model.Role{model.RoleAdmin, model.RoleOperator}
@@ -73,6 +75,11 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/reports/compliance", path: "/api/v1/reports/compliance?course=basis&tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/reports/compliance.csv", path: "/api/v1/reports/compliance.csv?course=basis&tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/reports/compliance.xlsx", path: "/api/v1/reports/compliance.xlsx?course=basis&tenant=a", roles: staff},
+			{method: "GET", route: "/api/v1/reports/courses/:slug/statistics", path: "/api/v1/reports/courses/basis/statistics?tenant=a", roles: staff},
+			{method: "GET", route: "/api/v1/reports/courses/:slug/statistics.csv", path: "/api/v1/reports/courses/basis/statistics.csv?tenant=a", roles: staff},
+			{method: "GET", route: "/api/v1/admin/api-keys", path: "/api/v1/admin/api-keys?tenant=a", roles: admins},
+			{method: "POST", route: "/api/v1/admin/api-keys", path: "/api/v1/admin/api-keys?tenant=a", roles: admins, body: map[string]any{"name": "Fremd", "scopes": []string{"reports:read"}}},
+			{method: "DELETE", route: "/api/v1/admin/api-keys/:id", path: "/api/v1/admin/api-keys/" + keyA.ID, roles: admins},
 			{method: "GET", route: "/api/v1/reports/learners", path: "/api/v1/reports/learners?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "POST", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "GET", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},

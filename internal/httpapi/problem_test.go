@@ -35,7 +35,7 @@ func TestErrorsAreProblemJSON(t *testing.T) {
 		{"invalid fields", "POST", "/api/v1/admin/users", tok, map[string]any{"email": "not-an-address", "name": " "}, 422, "email"},
 		{"conflict", "POST", "/api/v1/admin/users", tok, map[string]any{"email": "ADMIN@a.example", "name": "Doppelt"}, 409, "exists already"},
 		{"bad limit", "GET", "/api/v1/admin/users?limit=0", tok, nil, 422, "limit"},
-		{"bad cursor", "GET", "/api/v1/admin/users?cursor=%%%", tok, nil, 422, "cursor"},
+		{"bad cursor", "GET", "/api/v1/admin/users?cursor=%%%", tok, nil, 400, "cursor"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

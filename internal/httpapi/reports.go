@@ -9,6 +9,7 @@ import (
 
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 )
 
@@ -119,20 +120,36 @@ type learnerJSON struct {
 	ValidUntil     *time.Time `json:"valid_until,omitempty"`
 }
 
-// learnersReport is the named list: hr and admin only, about mandatory training only, each
-// call written to the audit log.
+// learnersReport is the named list: hr, admin and API keys with reports:named only, about
+// mandatory training only, each call written to the audit log (with the key as actor when a
+// key calls). Without ?limit= it is the whole list, as it always was; with it, one page (see
+// paging.go). ?org_unit= narrows it to a unit and its sub-units.
 func (a *API) learnersReport(c *fiber.Ctx) error {
 	t, err := a.reportTenant(c)
 	if err != nil {
 		return err
 	}
-	status := c.Query("status")
-	list, err := a.Reports.Learners(c.UserContext(), t, c.Query("course"), status)
+	q := report.LearnerQuery{Course: c.Query("course"), Status: c.Query("status"), OrgUnit: c.Query("org_unit")}
+	if q.Limit, err = pageLimit(c, 0, 1000); err != nil {
+		return err
+	}
+	binding := pagecursor.Binding("learners", t.ID, q.Course, q.Status, q.OrgUnit)
+	after, err := a.openCursor(c, binding, 3)
 	if err != nil {
 		return err
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners", c.Query("course"),
-		map[string]string{"status": status, "people": strconv.Itoa(len(list))}); err != nil {
+	if after != nil {
+		q.After = &report.LearnerKey{OrgUnit: after[0], Name: after[1], UserID: after[2]}
+	}
+	list, more, err := a.Reports.LearnersPage(c.UserContext(), t, q)
+	if err != nil {
+		return err
+	}
+	details := map[string]string{"status": q.Status, "people": strconv.Itoa(len(list))}
+	if q.OrgUnit != "" {
+		details["org_unit"] = q.OrgUnit
+	}
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners", q.Course, details); err != nil {
 		return err
 	}
 	names := map[string]string{"open": "not_started", "in_progress": "in_progress", "overdue": "overdue", "completed": "completed"}
@@ -140,6 +157,10 @@ func (a *API) learnersReport(c *fiber.Ctx) error {
 	for i, s := range list {
 		out[i] = learnerJSON{Name: s.Name, Email: s.Email, EmployeeNumber: s.EmployeeNumber, OrgUnit: s.OrgUnit, Status: names[s.Status],
 			DueAt: s.DueAt, CompletedAt: s.CompletedAt, ValidUntil: s.ValidUntil}
+	}
+	if more {
+		k := list[len(list)-1].Key()
+		a.announceNext(c, binding, k.OrgUnit, k.Name, k.UserID)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)

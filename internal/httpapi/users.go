@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,6 +8,7 @@ import (
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -28,20 +28,16 @@ func (b userBody) input() identity.UserInput {
 		Language: b.Language, Roles: b.Roles, Active: b.Active, Password: b.Password}
 }
 
-// listUsers answers a JSON array (the contract's shape); further pages are announced in an
-// RFC 8288 Link header with rel="next".
+// listUsers answers a JSON array (the contract's shape), ordered by name; further pages are
+// announced in headers (see paging.go).
 func (a *API) listUsers(c *fiber.Ctx) error {
 	scope, err := httpx.ScopeOf(c, a.Store)
 	if err != nil {
 		return err
 	}
-	f := store.UserFilter{Query: c.Query("q"), OrgUnit: c.Query("org_unit"), Cursor: c.Query("cursor")}
-	if s := c.Query("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 500 {
-			return model.Invalid("limit", "must be a number from 1 to 500")
-		}
-		f.Limit = n
+	f := store.UserFilter{Query: c.Query("q"), OrgUnit: c.Query("org_unit")}
+	if f.Limit, err = pageLimit(c, 100, 500); err != nil {
+		return err
 	}
 	if s := c.Query("active"); s != "" {
 		b, err := strconv.ParseBool(s)
@@ -50,17 +46,21 @@ func (a *API) listUsers(c *fiber.Ctx) error {
 		}
 		f.Active = &b
 	}
-	users, next, err := a.Store.ListUsers(c.UserContext(), scope, f)
+	binding := pagecursor.Binding("users", scopeKey(scope), f.Query, f.OrgUnit, c.Query("active"))
+	after, err := a.openCursor(c, binding, 2)
 	if err != nil {
 		return err
 	}
-	if next != "" {
-		q := url.Values{}
-		for k, v := range c.Queries() {
-			q.Set(k, v)
-		}
-		q.Set("cursor", next)
-		c.Set(fiber.HeaderLink, `</api/v1/admin/users?`+q.Encode()+`>; rel="next"`)
+	if after != nil {
+		f.AfterName, f.AfterID = after[0], after[1]
+	}
+	users, more, err := a.Store.ListUsers(c.UserContext(), scope, f)
+	if err != nil {
+		return err
+	}
+	if more {
+		last := users[len(users)-1]
+		a.announceNext(c, binding, last.Name, last.ID)
 	}
 	return c.JSON(users)
 }

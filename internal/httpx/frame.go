@@ -105,7 +105,9 @@ func accessLog(log *slog.Logger) fiber.Handler {
 		}
 		attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", redactPath(c.Path()), "status", status,
 			"duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", ClientIP(c)}
-		if p, ok := PrincipalOf(c); ok {
+		if p, ok := PrincipalOf(c); ok && p.IsAPIKey() {
+			attrs = append(attrs, "api_key_id", p.APIKeyID) // the id, never the secret
+		} else if ok {
 			attrs = append(attrs, "user_id", p.UserID)
 		}
 		log.Log(c.UserContext(), level, "request", attrs...)

@@ -275,10 +275,10 @@ func checkRoles(actor auth.Principal, u *model.User, roles []model.Role, creatin
 }
 
 func (s *Service) audit(ctx context.Context, actor auth.Principal, tenantID, action, target string, details map[string]string) error {
-	return s.store.Audit(ctx, model.AuditEntry{TenantID: tenantID, ActorID: actor.UserID, Action: action, Target: target, Details: details})
+	return s.store.Audit(ctx, model.AuditEntry{TenantID: tenantID, ActorID: actor.UserID, APIKeyID: actor.APIKeyID, Action: action, Target: target, Details: details})
 }
 
-// Audit records a named access made by actor (reports, exports).
+// Audit records a named access made by actor (reports, exports), a person or an API key.
 func (s *Service) Audit(ctx context.Context, actor auth.Principal, tenantID, action, target string, details map[string]string) error {
 	return s.audit(ctx, actor, tenantID, action, target, details)
 }

@@ -176,6 +176,9 @@ func (s *Service) Authenticate(accessToken string) (auth.Principal, error) {
 	return p, nil
 }
 
+// DeriveKey returns a secret for one purpose derived from the token-signing key (page cursors).
+func (s *Service) DeriveKey(purpose string) []byte { return s.keys.DeriveKey(purpose) }
+
 // SetPasswordLink creates a single-use link with which a user sets their password.
 func (s *Service) SetPasswordLink(ctx context.Context, userID string) (string, error) {
 	token, hash := auth.NewOpaqueToken()

@@ -283,11 +283,7 @@ func grade(quiz *course.Quiz, qs []served, answers Answers) Result {
 		if question == nil {
 			continue
 		}
-		want := question.CorrectIDs()
-		got := slices.Clone(answers[q.ID])
-		slices.Sort(want)
-		slices.Sort(got)
-		if slices.Equal(want, got) {
+		if AnsweredCorrectly(question, answers[q.ID]) {
 			res.Correct++
 		}
 	}
@@ -296,6 +292,29 @@ func grade(quiz *course.Quiz, qs []served, answers Answers) Result {
 	}
 	res.Passed = res.Score >= res.PassMark
 	return res
+}
+
+// AnsweredCorrectly is the scoring rule for one question: right when the chosen set equals the
+// correct set (all or nothing). Course statistics count with the same rule.
+func AnsweredCorrectly(q *course.Question, chosen []string) bool {
+	want, got := q.CorrectIDs(), slices.Clone(chosen)
+	slices.Sort(want)
+	slices.Sort(got)
+	return slices.Equal(want, got)
+}
+
+// DecodeAttempt reads what an attempt stored (store.Attempt's Questions and Answers): the ids
+// of the questions served, in order, and the options chosen per question.
+func DecodeAttempt(questions, answers string) ([]string, Answers) {
+	var qs []served
+	_ = json.Unmarshal([]byte(questions), &qs) // written by this package
+	ids := make([]string, len(qs))
+	for i, q := range qs {
+		ids[i] = q.ID
+	}
+	a := Answers{}
+	_ = json.Unmarshal([]byte(answers), &a)
+	return ids, a
 }
 
 // view renders an attempt in the first of langs the course has, from the attempt's own version.

@@ -16,12 +16,14 @@ type auditRow struct {
 	ID        string    `bun:"id,pk"`
 	TenantID  string    `bun:"tenant_id,nullzero"`
 	ActorID   string    `bun:"actor_id,nullzero"`
+	APIKeyID  string    `bun:"api_key_id,nullzero"`
 	Action    string    `bun:"action"`
 	Target    string    `bun:"target"`
 	Details   string    `bun:"details"`
 	CreatedAt time.Time `bun:"created_at"`
 
-	ActorName string `bun:"actor_name,scanonly"`
+	ActorName  string `bun:"actor_name,scanonly"`
+	APIKeyName string `bun:"api_key_name,scanonly"`
 }
 
 // Audit appends an entry to the audit log. Entries are never changed or deleted by the
@@ -35,37 +37,53 @@ func (s *Store) Audit(ctx context.Context, e model.AuditEntry) error {
 		}
 		details = string(b)
 	}
-	row := auditRow{ID: newID(), TenantID: e.TenantID, ActorID: e.ActorID, Action: e.Action, Target: e.Target, Details: details, CreatedAt: s.now()}
+	row := auditRow{ID: newID(), TenantID: e.TenantID, ActorID: e.ActorID, APIKeyID: e.APIKeyID, Action: e.Action, Target: e.Target, Details: details, CreatedAt: s.now()}
 	_, err := s.db.NewInsert().Model(&row).Exec(ctx)
 	return dbErr("write audit log", err)
 }
 
-// ListAudit returns the scope's audit log, newest first, at most limit entries before the
-// cursor (an entry id; "" = from the newest).
-func (s *Store) ListAudit(ctx context.Context, scope Scope, limit int, before string) ([]model.AuditEntry, error) {
-	if limit <= 0 || limit > 500 {
-		limit = 100
+// AuditFilter narrows ListAudit.
+type AuditFilter struct {
+	Limit  int    // 1 to 500; 100 when 0
+	Before string // an entry's id: only older entries (the page cursor)
+	Action string // only this action, such as "report.learners"
+}
+
+// ListAudit returns the scope's audit log newest first, one page of it, and whether older
+// entries follow. Ids are UUIDv7, ordered by creation time, so the id alone is a stable sort
+// key and the last id shown is the cursor of the next page.
+func (s *Store) ListAudit(ctx context.Context, scope Scope, f AuditFilter) ([]model.AuditEntry, bool, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
 	}
 	var rows []auditRow
-	q := s.db.NewSelect().Model(&rows).ColumnExpr("a.*").ColumnExpr("u.name AS actor_name").
+	q := s.db.NewSelect().Model(&rows).ColumnExpr("a.*").ColumnExpr("u.name AS actor_name").ColumnExpr("ak.name AS api_key_name").
 		Join("LEFT JOIN users AS u ON u.id = a.actor_id").
-		ApplyQueryBuilder(scope.where("a.tenant_id")).OrderExpr("a.id DESC").Limit(int64(limit))
-	if before != "" {
-		if err := checkID("audit entry", before); err != nil {
-			return nil, model.Invalid("before", "is not the id of an audit entry")
+		Join("LEFT JOIN api_keys AS ak ON ak.id = a.api_key_id").
+		ApplyQueryBuilder(scope.where("a.tenant_id")).OrderExpr("a.id DESC").Limit(int64(f.Limit + 1))
+	if f.Before != "" {
+		if err := checkID("audit entry", f.Before); err != nil {
+			return nil, false, model.Invalid("before", "is not the id of an audit entry")
 		}
-		// ids are UUIDv7, ordered by creation time, so they double as a cursor.
-		q = q.Where("a.id < ?", before)
+		q = q.Where("a.id < ?", f.Before)
+	}
+	if f.Action != "" {
+		q = q.Where("a.action = ?", f.Action)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, dbErr("list audit log", err)
+		return nil, false, dbErr("list audit log", err)
+	}
+	more := len(rows) > f.Limit
+	if more {
+		rows = rows[:f.Limit]
 	}
 	out := make([]model.AuditEntry, len(rows))
 	for i, r := range rows {
-		out[i] = model.AuditEntry{ID: r.ID, TenantID: r.TenantID, ActorID: r.ActorID, ActorName: r.ActorName, Action: r.Action, Target: r.Target, CreatedAt: r.CreatedAt}
+		out[i] = model.AuditEntry{ID: r.ID, TenantID: r.TenantID, ActorID: r.ActorID, ActorName: r.ActorName,
+			APIKeyID: r.APIKeyID, APIKeyName: r.APIKeyName, Action: r.Action, Target: r.Target, CreatedAt: r.CreatedAt}
 		if r.Details != "" && r.Details != "{}" {
 			_ = json.Unmarshal([]byte(r.Details), &out[i].Details)
 		}
 	}
-	return out, nil
+	return out, more, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"slices"
 	"strings"
@@ -164,12 +163,14 @@ type UserFilter struct {
 	OrgUnit string // path; sub-units included
 	Active  *bool
 	Limit   int
-	Cursor  string // from the previous page's next cursor
+	// After is the sort key (name, id) of the last user of the previous page; the page starts
+	// after it. Keyset pagination keeps pages stable while users are added.
+	AfterName, AfterID string
 }
 
-// ListUsers returns one page of the scope's users ordered by name, and the cursor of the next
-// page ("" on the last). Keyset pagination keeps pages stable while users are added.
-func (s *Store) ListUsers(ctx context.Context, scope Scope, f UserFilter) ([]model.User, string, error) {
+// ListUsers returns one page of the scope's users ordered by name and id, and whether more
+// follow.
+func (s *Store) ListUsers(ctx context.Context, scope Scope, f UserFilter) ([]model.User, bool, error) {
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
@@ -182,7 +183,7 @@ func (s *Store) ListUsers(ctx context.Context, scope Scope, f UserFilter) ([]mod
 	if f.OrgUnit != "" {
 		path, err := model.NormalizeOrgUnitPath(f.OrgUnit)
 		if err != nil {
-			return nil, "", err
+			return nil, false, err
 		}
 		where, args := subtreeOf("ou.path", path)
 		q = q.Where(where, args...)
@@ -190,37 +191,18 @@ func (s *Store) ListUsers(ctx context.Context, scope Scope, f UserFilter) ([]mod
 	if f.Active != nil {
 		q = q.Where("u.active = ?", *f.Active)
 	}
-	if f.Cursor != "" {
-		name, id, ok := decodeCursor(f.Cursor)
-		if !ok {
-			return nil, "", model.Invalid("cursor", "is not a cursor this server gave out; start again without it")
-		}
-		q = q.Where("(u.name > ? OR (u.name = ? AND u.id > ?))", name, name, id)
+	if f.AfterID != "" {
+		q = q.Where("(u.name > ? OR (u.name = ? AND u.id > ?))", f.AfterName, f.AfterName, f.AfterID)
 	}
 	if err := q.Scan(ctx); err != nil {
-		return nil, "", dbErr("list users", err)
+		return nil, false, dbErr("list users", err)
 	}
-	next := ""
-	if len(rows) > f.Limit {
+	more := len(rows) > f.Limit
+	if more {
 		rows = rows[:f.Limit]
-		last := rows[len(rows)-1]
-		next = encodeCursor(last.Name, last.ID)
 	}
 	users, err := s.withRoles(ctx, rows)
-	return users, next, err
-}
-
-func encodeCursor(name, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(name + "\x00" + id))
-}
-
-func decodeCursor(c string) (name, id string, ok bool) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", "", false
-	}
-	name, id, ok = strings.Cut(string(b), "\x00")
-	return name, id, ok
+	return users, more, err
 }
 
 // UpdateUser saves a user's profile, org unit, roles and active state. Deactivation keeps the
