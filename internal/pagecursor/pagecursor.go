@@ -38,7 +38,7 @@ func New(secret []byte) (*Codec, error) {
 
 // ErrInvalid answers a cursor that this server did not give out for this query.
 var ErrInvalid = &model.DetailedError{Kind: model.ErrBadRequest,
-	Detail: "The cursor was not given out for this query, or it was changed: use next_cursor of the previous page unchanged, with the same filters, or start again without a cursor."}
+	Detail: "The cursor was not given out for this query, or it was changed: use the Next-Cursor header of the previous page unchanged, with the same filters, or start again without a cursor."}
 
 // Binding describes the query a cursor belongs to: a list name followed by the values that
 // select its rows (municipality, filters). Page size is not part of it.
