@@ -67,6 +67,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 	}
 	tenantID := scope.TenantID()
 	err := s.store.InTx(ctx, func(tx *store.Store) error {
+		var updated []string
 		staff, err := tx.StaffOf(ctx, tenantID)
 		if err != nil {
 			return err
@@ -154,10 +155,17 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			if err := tx.UpdateStaff(ctx, want); err != nil {
 				return err
 			}
+			updated = append(updated, want.ID)
 			rep.Updated++
 		}
 		if len(rep.Invalid) > 0 && !opts.SkipInvalid {
 			return errRollback
+		}
+		// Moved and re-activated people: their obligations, once for all of them.
+		if len(updated) > 0 {
+			if err := tx.RefreshObligations(ctx, tenantID, updated, nil); err != nil {
+				return err
+			}
 		}
 		if err := tx.InsertStaff(ctx, tenantID, fresh); err != nil {
 			return err

@@ -7,54 +7,57 @@ import (
 
 	"github.com/wachsam/wachsam/internal/auth"
 	"github.com/wachsam/wachsam/internal/catalog"
-	"github.com/wachsam/wachsam/internal/course"
+	"github.com/wachsam/wachsam/internal/schedule"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
-// Statuses of mandatory training, as the learner and HR see them.
+// Statuses of mandatory training, as the learner and HR see them (the store derives them from
+// the obligations table; see store.ObligationStatus).
 const (
-	DueOpen       = "open"
-	DueInProgress = "in_progress"
-	DueOverdue    = "overdue"
-	DueCompleted  = "completed"
+	DueOpen       = store.ObligationOpen
+	DueInProgress = store.ObligationInProgress
+	DueOverdue    = store.ObligationOverdue
+	DueCompleted  = store.ObligationCompleted
+	DueExempt     = store.ObligationExempt
 )
 
 // AssignedCourse is a mandatory course of the learner with its due date.
 type AssignedCourse struct {
-	Assignment store.Assignment
-	Progress   *Progress
-	DueAt      time.Time
-	Status     string
-	ValidUntil *time.Time // while completed: until when the certificate (or the recurrence) holds
+	Progress *Progress
+	// DueAt is when the course is due: the assignment's date, or after a completion the date it
+	// is due again.
+	DueAt       time.Time
+	Status      string
+	CompletedAt *time.Time // while completed: when
+	ValidUntil  *time.Time // while completed: until when the completion counts
+	// Renewal: completed, but the completion lapses within RenewalWindow — the learner should
+	// take the course again by DueAt, and may start now.
+	Renewal bool
 }
 
 // DueDate is when an assignment is due for a user: its fixed date, or N days after the
 // assignment — or after the user joined, for people who came later.
 func DueDate(a store.Assignment, userCreated time.Time) time.Time {
-	if a.DueDate != nil {
-		return *a.DueDate
-	}
-	base := a.CreatedAt
-	if userCreated.After(base) {
-		base = userCreated
-	}
-	days := 0
-	if a.DueInDays != nil {
-		days = *a.DueInDays
-	}
-	return base.AddDate(0, 0, days)
+	return schedule.FirstDue(a.DueDate, a.DueInDays, a.CreatedAt, userCreated)
 }
 
-// Assigned returns the learner's mandatory courses, overdue first, then by due date.
+// renewalOpen reports whether a completed obligation is in its renewal window: the completion
+// lapses within RenewalWindow and the course is due again right then (an expiring certificate
+// or "N months"). A yearly deadline instead starts a new round when the old one ends, and a
+// completion before that would count for the old round again.
+func renewalOpen(o store.Obligation, now time.Time) bool {
+	return o.Status == DueCompleted && o.ValidUntil != nil && o.ValidUntil.Equal(o.DueAt) && now.Add(RenewalWindow).After(*o.ValidUntil)
+}
+
+// Assigned returns the learner's mandatory courses — overdue first, then what is open or due
+// for renewal by due date, then what is done, then exemptions — read from the obligations the
+// store maintains, so the learner sees exactly what HR's reports count.
 func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCourse, error) {
 	if p.TenantID == "" {
 		return nil, nil
 	}
-	user, err := s.store.UserByID(ctx, store.TenantScope(p.TenantID), p.UserID)
-	if err != nil {
-		return nil, err
-	}
-	assignments, err := s.store.AssignmentsFor(ctx, user)
+	now := s.store.Now()
+	obligations, err := s.store.UserObligations(ctx, p.UserID, now)
 	if err != nil {
 		return nil, err
 	}
@@ -62,47 +65,35 @@ func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCou
 	for _, e := range s.catalog.List(false) {
 		entries[e.CourseID] = e
 	}
-	// The newest certificate per course counts, whichever enrolment earned it: a learner who
-	// starts renewing early keeps the valid certificate until it expires.
-	certs, err := s.store.UserCertificates(ctx, p.UserID)
-	if err != nil {
-		return nil, err
-	}
-	latest := map[string]*store.Certificate{}
-	for i := len(certs) - 1; i >= 0; i-- { // newest first in the list: the last write wins
-		latest[certs[i].CourseID] = &certs[i]
-	}
-	now := s.store.Now()
-	byCourse := map[string]*AssignedCourse{}
-	var order []string
-	for _, a := range assignments {
-		entry, ok := entries[a.CourseID]
+	out := make([]AssignedCourse, 0, len(obligations))
+	for _, o := range obligations {
+		entry, ok := entries[o.CourseID]
 		if !ok {
 			continue // archived or a draft: nothing a learner can take
-		}
-		due := DueDate(a, user.CreatedAt)
-		if prev, seen := byCourse[a.CourseID]; seen {
-			if due.Before(prev.DueAt) { // several assignments of one course: the earliest counts
-				prev.Assignment, prev.DueAt = a, due
-			}
-			continue
 		}
 		pr, err := s.progress(ctx, p, entry)
 		if err != nil {
 			return nil, err
 		}
-		byCourse[a.CourseID] = &AssignedCourse{Assignment: a, Progress: pr, DueAt: due}
-		order = append(order, a.CourseID)
+		ac := AssignedCourse{Progress: pr, DueAt: o.DueAt, Status: o.Status, Renewal: renewalOpen(o, now)}
+		if o.Status == DueCompleted {
+			ac.CompletedAt, ac.ValidUntil = o.CompletedAt, o.ValidUntil
+		}
+		out = append(out, ac)
 	}
-	out := make([]AssignedCourse, 0, len(order))
-	for _, id := range order {
-		ac := byCourse[id]
-		ac.Status, ac.DueAt, ac.ValidUntil = DueStatus(latest[id], ac.Progress.Status() == InProgress, ac.Assignment, ac.DueAt, now)
-		out = append(out, *ac)
+	rank := func(a AssignedCourse) int {
+		switch {
+		case a.Status == DueOverdue:
+			return 0
+		case a.Status == DueOpen || a.Status == DueInProgress || a.Renewal:
+			return 1
+		case a.Status == DueCompleted:
+			return 2
+		}
+		return 3
 	}
-	rank := map[string]int{DueOverdue: 0, DueInProgress: 1, DueOpen: 1, DueCompleted: 2}
 	slices.SortStableFunc(out, func(a, b AssignedCourse) int {
-		if r := rank[a.Status] - rank[b.Status]; r != 0 {
+		if r := rank(a) - rank(b); r != 0 {
 			return r
 		}
 		return a.DueAt.Compare(b.DueAt)
@@ -110,32 +101,22 @@ func (s *Service) Assigned(ctx context.Context, p auth.Principal) ([]AssignedCou
 	return out, nil
 }
 
-// DueStatus decides where a learner stands with one mandatory course — the one rule that the
-// learner's page and HR's reports share. cert is the learner's latest certificate of the
-// course (nil if none); inProgress whether they are working on it. A certificate settles the
-// course until it expires (or, for courses without validity, until the assignment's
-// recurrence comes round); then it is due again from that day.
-func DueStatus(cert *store.Certificate, inProgress bool, a store.Assignment, due, now time.Time) (string, time.Time, *time.Time) {
-	if c := cert; c != nil && c.RevokedAt == nil {
-		renewal := c.ExpiresAt
-		if renewal == nil && a.Recurrence != "" {
-			if v, err := course.ParseValidity(a.Recurrence); err == nil && !v.IsZero() {
-				r := v.AddTo(c.IssuedAt)
-				renewal = &r
-			}
-		}
-		if renewal == nil || now.Before(*renewal) {
-			return DueCompleted, due, renewal
-		}
-		if renewal.After(due) {
-			due = *renewal
+// mandatoryRetake reports whether a mandatory course the learner completed may be taken
+// again now: its completion no longer counts (a recurrence came round for a course whose
+// certificate never expires, or a yearly deadline passed), or it is in its renewal window.
+func (s *Service) mandatoryRetake(ctx context.Context, p auth.Principal, courseID string) (bool, error) {
+	if p.TenantID == "" {
+		return false, nil
+	}
+	now := s.store.Now()
+	obligations, err := s.store.UserObligations(ctx, p.UserID, now)
+	if err != nil {
+		return false, err
+	}
+	for _, o := range obligations {
+		if o.CourseID == courseID {
+			return o.Status == DueOpen || o.Status == DueOverdue || o.Status == DueInProgress || renewalOpen(o, now), nil
 		}
 	}
-	switch {
-	case now.After(due):
-		return DueOverdue, due, nil
-	case inProgress:
-		return DueInProgress, due, nil
-	}
-	return DueOpen, due, nil
+	return false, nil
 }

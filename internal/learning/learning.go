@@ -152,32 +152,6 @@ func (p *Progress) renewable(now time.Time) bool {
 	return c != nil && c.ExpiresAt != nil && now.Add(RenewalWindow).After(*c.ExpiresAt)
 }
 
-// recurrenceDue reports whether an assignment's recurrence makes a completed course without
-// validity due again (its certificate never expires, yet HR wants it yearly, say).
-func (s *Service) recurrenceDue(ctx context.Context, p auth.Principal, pr *Progress) (bool, error) {
-	if pr.Certificate == nil || p.TenantID == "" {
-		return false, nil
-	}
-	user, err := s.store.UserByID(ctx, store.TenantScope(p.TenantID), p.UserID)
-	if err != nil {
-		return false, err
-	}
-	assignments, err := s.store.AssignmentsFor(ctx, user)
-	if err != nil {
-		return false, err
-	}
-	now := s.store.Now()
-	for _, a := range assignments {
-		if a.CourseID != pr.Entry.CourseID || a.Recurrence == "" {
-			continue
-		}
-		if v, err := course.ParseValidity(a.Recurrence); err == nil && !v.IsZero() && now.Add(RenewalWindow).After(v.AddTo(pr.Certificate.IssuedAt)) {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
 func seesDrafts(p auth.Principal) bool { return p.HasAny(model.RoleAdmin, model.RoleOperator) }
 
 // Progress returns the learner's state in the course.
@@ -238,8 +212,8 @@ func (s *Service) start(ctx context.Context, p auth.Principal, slug string) (*Pr
 		return pr, nil
 	}
 	if pr.Status() == Completed && !pr.renewable(s.store.Now()) {
-		due, err := s.recurrenceDue(ctx, p, pr)
-		if err != nil || !due {
+		again, err := s.mandatoryRetake(ctx, p, pr.Entry.CourseID)
+		if err != nil || !again {
 			return pr, err
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/wachsam/wachsam/internal/catalog"
-	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -31,7 +30,7 @@ type Standing struct {
 	Email          string
 	EmployeeNumber string
 	OrgUnit        string
-	Status         string // learning.DueOpen, DueInProgress, DueOverdue, DueCompleted
+	Status         string // store.ObligationOpen, ObligationInProgress, ObligationOverdue, ObligationCompleted
 	DueAt          time.Time
 	CompletedAt    *time.Time
 	ValidUntil     *time.Time
@@ -66,92 +65,29 @@ type Compliance struct {
 	GeneratedAt  time.Time
 }
 
-// standings computes every covered person's state in the course.
-func (s *Service) standings(ctx context.Context, tenant model.Tenant, slug string) (*catalog.Entry, []Standing, error) {
+// Compliance counts the course's obligations per org unit — one GROUP BY over the obligations
+// table, which the store keeps current on every write — and hides small groups. People who
+// are exempt are not counted at all: they leave the denominator.
+func (s *Service) Compliance(ctx context.Context, tenant model.Tenant, slug string) (Compliance, error) {
 	entry, err := s.catalog.Get(slug, false)
 	if err != nil {
-		return nil, nil, err
-	}
-	assignments, err := s.store.CourseAssignments(ctx, tenant.ID, entry.CourseID)
-	if err != nil {
-		return nil, nil, err
-	}
-	staff, err := s.store.ActiveStaff(ctx, tenant.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	certs, err := s.store.LatestCertificates(ctx, tenant.ID, entry.CourseID)
-	if err != nil {
-		return nil, nil, err
-	}
-	working, err := s.store.UsersInProgress(ctx, tenant.ID, entry.CourseID)
-	if err != nil {
-		return nil, nil, err
+		return Compliance{}, err
 	}
 	now := s.store.Now()
-	var out []Standing
-	for _, u := range staff {
-		var chosen *store.Assignment
-		var due time.Time
-		for i := range assignments {
-			a := &assignments[i]
-			if !covers(a, u) {
-				continue
-			}
-			if d := learning.DueDate(*a, u.CreatedAt); chosen == nil || d.Before(due) {
-				chosen, due = a, d
-			}
-		}
-		if chosen == nil {
-			continue
-		}
-		st := Standing{UserID: u.ID, Name: u.Name, Email: u.Email, EmployeeNumber: u.EmployeeNumber, OrgUnit: u.OrgUnitPath}
-		var cert *store.Certificate
-		if c, ok := certs[u.ID]; ok {
-			cert = &c
-			st.CompletedAt = &c.IssuedAt
-		}
-		st.Status, st.DueAt, st.ValidUntil = learning.DueStatus(cert, working[u.ID], *chosen, due, now)
-		if st.Status != learning.DueCompleted {
-			st.CompletedAt = nil
-		}
-		out = append(out, st)
-	}
-	return entry, out, nil
-}
-
-// covers reports whether an assignment reaches a person: the whole municipality, them in
-// person, or their org unit or one above it.
-func covers(a *store.Assignment, u store.StaffMember) bool {
-	switch {
-	case a.UserID != "":
-		return a.UserID == u.ID
-	case a.OrgUnitPath == "":
-		return true
-	}
-	return u.OrgUnitPath == a.OrgUnitPath || strings.HasPrefix(u.OrgUnitPath, a.OrgUnitPath+"/")
-}
-
-// Compliance counts the course's standings per org unit, hiding small groups.
-func (s *Service) Compliance(ctx context.Context, tenant model.Tenant, slug string) (Compliance, error) {
-	entry, standings, err := s.standings(ctx, tenant, slug)
+	counts, err := s.store.ObligationCounts(ctx, tenant.ID, []string{entry.CourseID}, now)
 	if err != nil {
 		return Compliance{}, err
 	}
 	rep := Compliance{Course: slug, CourseTitle: entry.Course.TextFor(entry.Course.DefaultLanguage).Title,
-		MinGroupSize: tenant.Settings.MinGroupSize, GeneratedAt: s.store.Now()}
-	byUnit := map[string]*Row{}
-	for _, st := range standings {
-		r := byUnit[st.OrgUnit]
-		if r == nil {
-			r = &Row{OrgUnit: st.OrgUnit}
-			byUnit[st.OrgUnit] = r
-		}
-		count(r, st.Status)
-		count(&rep.Total, st.Status)
-	}
-	for _, r := range byUnit {
-		rep.Rows = append(rep.Rows, *r)
+		MinGroupSize: tenant.Settings.MinGroupSize, GeneratedAt: now, Rows: make([]Row, 0, len(counts))}
+	for _, c := range counts {
+		r := rowOf(c)
+		r.OrgUnit = c.Key
+		rep.Rows = append(rep.Rows, r)
+		rep.Total.Assigned += r.Assigned
+		rep.Total.Completed += r.Completed
+		rep.Total.InProgress += r.InProgress
+		rep.Total.Overdue += r.Overdue
 	}
 	slices.SortFunc(rep.Rows, func(a, b Row) int { return strings.Compare(a.OrgUnit, b.OrgUnit) })
 	suppressSmallGroups(rep.Rows, rep.MinGroupSize)
@@ -159,6 +95,10 @@ func (s *Service) Compliance(ctx context.Context, tenant model.Tenant, slug stri
 		rep.Total = Row{OrgUnit: rep.Total.OrgUnit, Suppressed: true}
 	}
 	return rep, nil
+}
+
+func rowOf(c store.ObligationCount) Row {
+	return Row{Assigned: c.Assigned, Completed: c.Completed, InProgress: c.InProgress, Overdue: c.Overdue}
 }
 
 // suppressSmallGroups hides every row below the minimum group size — and, because the total
@@ -192,18 +132,6 @@ func suppressSmallGroups(rows []Row, min int) {
 	}
 }
 
-func count(r *Row, status string) {
-	r.Assigned++
-	switch status {
-	case learning.DueCompleted:
-		r.Completed++
-	case learning.DueInProgress:
-		r.InProgress++
-	case learning.DueOverdue:
-		r.Overdue++
-	}
-}
-
 // Learners is the named list of one course's standings, for the roles the staff council
 // allows — as evidence that mandatory training was done, nothing more.
 func (s *Service) Learners(ctx context.Context, tenant model.Tenant, slug, status string) ([]Standing, error) {
@@ -215,23 +143,24 @@ func (s *Service) Learners(ctx context.Context, tenant model.Tenant, slug, statu
 	default:
 		return nil, model.Invalid("status", "must be not_started, in_progress, completed or overdue")
 	}
-	_, standings, err := s.standings(ctx, tenant, slug)
+	entry, err := s.catalog.Get(slug, false)
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]string{"not_started": learning.DueOpen, "in_progress": learning.DueInProgress, "completed": learning.DueCompleted, "overdue": learning.DueOverdue}[status]
-	out := standings[:0]
-	for _, st := range standings {
-		if want == "" || st.Status == want {
-			out = append(out, st)
+	want := map[string]string{"not_started": store.ObligationOpen, "in_progress": store.ObligationInProgress,
+		"completed": store.ObligationCompleted, "overdue": store.ObligationOverdue}[status]
+	rows, err := s.store.ObligationList(ctx, tenant.ID, entry.CourseID, want, s.store.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Standing, len(rows))
+	for i, o := range rows {
+		out[i] = Standing{UserID: o.UserID, Name: o.UserName, Email: o.UserEmail, EmployeeNumber: o.EmployeeNumber, OrgUnit: o.OrgUnitPath,
+			Status: o.Status, DueAt: o.DueAt}
+		if o.Status == store.ObligationCompleted {
+			out[i].CompletedAt, out[i].ValidUntil = o.CompletedAt, o.ValidUntil
 		}
 	}
-	slices.SortFunc(out, func(a, b Standing) int {
-		if c := strings.Compare(a.OrgUnit, b.OrgUnit); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Name, b.Name)
-	})
 	return out, nil
 }
 
@@ -245,17 +174,25 @@ type TenantRow struct {
 // AcrossTenants is the operator's view: every municipality's totals for one course, each
 // suppressed below that municipality's minimum group size. It never contains names.
 func (s *Service) AcrossTenants(ctx context.Context, slug string) ([]TenantRow, error) {
+	entry, err := s.catalog.Get(slug, false)
+	if err != nil {
+		return nil, err
+	}
 	tenants, err := s.store.ListTenants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	totals, err := s.store.ObligationTotalsByTenant(ctx, entry.CourseID, s.store.Now())
 	if err != nil {
 		return nil, err
 	}
 	out := make([]TenantRow, 0, len(tenants))
 	for _, t := range tenants {
-		rep, err := s.Compliance(ctx, t, slug)
-		if err != nil {
-			return nil, err
+		r := rowOf(totals[t.ID])
+		if r.Assigned < t.Settings.MinGroupSize {
+			r = Row{Suppressed: true}
 		}
-		out = append(out, TenantRow{Tenant: t.Slug, Name: t.Name, Row: rep.Total})
+		out = append(out, TenantRow{Tenant: t.Slug, Name: t.Name, Row: r})
 	}
 	return out, nil
 }

@@ -40,14 +40,40 @@ func (s *Store) selectAssignments(dst any) *bun.SelectQuery {
 		Join("LEFT JOIN users AS u ON u.id = asg.user_id")
 }
 
-// CreateAssignment stores an assignment in a one-tenant scope.
+// CreateAssignment stores an assignment in a one-tenant scope and creates the obligations of
+// everybody it reaches.
 func (s *Store) CreateAssignment(ctx context.Context, scope Scope, a *Assignment) error {
 	if scope.all || scope.tenantID == "" {
 		return errNeedsTenant
 	}
-	a.ID, a.TenantID, a.CreatedAt = newID(), scope.tenantID, s.now()
-	_, err := s.db.NewInsert().Model(a).Exec(ctx)
-	return dbErr("create assignment", err)
+	return s.InTx(ctx, func(tx *Store) error {
+		a.ID, a.TenantID, a.CreatedAt = newID(), scope.tenantID, tx.now()
+		if _, err := tx.db.NewInsert().Model(a).Exec(ctx); err != nil {
+			return dbErr("create assignment", err)
+		}
+		return tx.refreshAssignment(ctx, *a)
+	})
+}
+
+// refreshAssignment recomputes the obligations of the people an assignment reaches.
+func (s *Store) refreshAssignment(ctx context.Context, a Assignment) error {
+	var users []string
+	switch {
+	case a.UserID != "":
+		users = []string{a.UserID}
+	case a.OrgUnitID != "":
+		unit, err := s.OrgUnitByID(ctx, TenantScope(a.TenantID), a.OrgUnitID)
+		if err != nil {
+			return err
+		}
+		where, args := subtreeOf("ou.path", unit.Path)
+		users = []string{}
+		if err := s.db.NewSelect().TableExpr("users AS u").Column("u.id").Join("JOIN org_units AS ou ON ou.id = u.org_unit_id").
+			Where("u.tenant_id = ?", a.TenantID).Where(where, args...).Order("u.id").Scan(ctx, &users); err != nil {
+			return dbErr("staff of org unit", err)
+		}
+	}
+	return s.refreshObligations(ctx, a.TenantID, users, []string{a.CourseID})
 }
 
 // AssignmentByID finds an assignment inside the scope.
@@ -68,16 +94,23 @@ func (s *Store) ListAssignments(ctx context.Context, scope Scope) ([]Assignment,
 	return rows, dbErr("list assignments", err)
 }
 
-// EndAssignment stops an assignment; it stays on record.
+// EndAssignment stops an assignment; it stays on record. The obligations it made go, unless
+// another assignment of the course still reaches the person.
 func (s *Store) EndAssignment(ctx context.Context, scope Scope, id string) error {
-	if _, err := s.AssignmentByID(ctx, scope, id); err != nil {
-		return err
-	}
-	res, err := s.db.NewUpdate().Model((*Assignment)(nil)).Set("ended_at = ?", s.now()).Where("id = ? AND ended_at IS NULL", id).Exec(ctx)
-	if err != nil {
-		return dbErr("end assignment", err)
-	}
-	return expectOne(res, "end assignment")
+	return s.InTx(ctx, func(tx *Store) error {
+		a, err := tx.AssignmentByID(ctx, scope, id)
+		if err != nil {
+			return err
+		}
+		res, err := tx.db.NewUpdate().Model((*Assignment)(nil)).Set("ended_at = ?", tx.now()).Where("id = ? AND ended_at IS NULL", id).Exec(ctx)
+		if err != nil {
+			return dbErr("end assignment", err)
+		}
+		if err := expectOne(res, "end assignment"); err != nil {
+			return err
+		}
+		return tx.refreshAssignment(ctx, a)
+	})
 }
 
 // AssignmentsFor returns the current assignments that reach the user: the whole municipality,

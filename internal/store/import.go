@@ -84,11 +84,17 @@ func (s *Store) InsertStaff(ctx context.Context, tenantID string, staff []*Staff
 			return dbErr("import staff roles", err)
 		}
 	}
-	return nil
+	ids := make([]string, len(staff))
+	for i, r := range staff {
+		ids[i] = r.ID
+	}
+	return s.RefreshObligations(ctx, tenantID, ids, nil)
 }
 
 // UpdateStaff writes the imported fields of existing users; re-activates those who were
-// deactivated and are on the list again.
+// deactivated and are on the list again. It leaves obligations alone, because an import
+// updates many people one by one: the caller refreshes them once for all updated people
+// (RefreshObligations).
 func (s *Store) UpdateStaff(ctx context.Context, r StaffRecord) error {
 	_, err := s.db.NewUpdate().Model((*userRow)(nil)).
 		Set("email = ?", normEmail(r.Email)).Set("name = ?", r.Name).
@@ -113,6 +119,10 @@ func (s *Store) DeactivateStaff(ctx context.Context, ids []string) error {
 		if _, err := s.db.NewUpdate().Model((*refreshTokenRow)(nil)).Set("revoked_at = ?", now).
 			Where("user_id IN (?) AND revoked_at IS NULL", bun.In(chunk)).Exec(ctx); err != nil {
 			return dbErr("end sessions", err)
+		}
+		// Deactivated people owe nothing any more; their certificates and history stay.
+		if _, err := s.db.NewDelete().Model((*obligationRow)(nil)).Where("user_id IN (?)", bun.In(chunk)).Exec(ctx); err != nil {
+			return dbErr("remove obligations", err)
 		}
 	}
 	return nil

@@ -103,8 +103,9 @@ func (s *Store) UserEnrolments(ctx context.Context, userID string) ([]Enrolment,
 	return out, nil
 }
 
-// CreateEnrolment starts an enrolment. If a concurrent request started one first, the unique
-// index refuses the second and that one is returned instead.
+// CreateEnrolment starts an enrolment (and with it the person's obligation in the course, if
+// there is one). If a concurrent request started one first, the unique index refuses the
+// second and that one is returned instead.
 func (s *Store) CreateEnrolment(ctx context.Context, e *Enrolment) error {
 	now := s.now()
 	e.ID, e.StartedAt, e.LastActivityAt = newID(), now, now
@@ -116,7 +117,7 @@ func (s *Store) CreateEnrolment(ctx context.Context, e *Enrolment) error {
 		}
 		return dbErr("start enrolment", err)
 	}
-	return nil
+	return s.obligationStarted(ctx, e.UserID, e.CourseID)
 }
 
 // CompleteEnrolment marks an enrolment complete; false if it was already.
@@ -247,14 +248,19 @@ func (s *Store) SubmitAttempt(ctx context.Context, id, answers string, score int
 	return nil
 }
 
-// CreateCertificate stores a certificate; one per enrolment.
+// CreateCertificate stores a certificate (one per enrolment) and settles the person's
+// obligation in the course.
 func (s *Store) CreateCertificate(ctx context.Context, c *Certificate) error {
 	c.ID = newID()
 	if c.IssuedAt.IsZero() {
 		c.IssuedAt = s.now()
 	}
-	_, err := s.db.NewInsert().Model(c).Exec(ctx)
-	return dbErr("issue certificate", err)
+	return s.InTx(ctx, func(tx *Store) error {
+		if _, err := tx.db.NewInsert().Model(c).Exec(ctx); err != nil {
+			return dbErr("issue certificate", err)
+		}
+		return tx.refreshObligations(ctx, c.TenantID, []string{c.UserID}, []string{c.CourseID})
+	})
 }
 
 func (s *Store) selectCertificates(dst any) *bun.SelectQuery {
@@ -312,7 +318,10 @@ func (s *Store) RevokeCertificate(ctx context.Context, scope Scope, id, reason, 
 		}
 		_, err = tx.db.NewUpdate().Model((*Certificate)(nil)).Set("revoked_at = ?", tx.now()).Set("revoked_reason = ?", reason).
 			Set("revoked_by = ?", nullIfEmpty(by)).Where("id = ?", id).Exec(ctx)
-		return dbErr("revoke certificate", err)
+		if err != nil {
+			return dbErr("revoke certificate", err)
+		}
+		return tx.refreshObligations(ctx, c.TenantID, []string{c.UserID}, []string{c.CourseID})
 	})
 }
 

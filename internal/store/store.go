@@ -140,11 +140,21 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
 	var names []string
+	backfill := false
 	for _, mig := range group.Migrations {
 		names = append(names, mig.Name+"_"+mig.Comment)
+		backfill = backfill || mig.Name == obligationsMigration
+	}
+	if backfill { // the table is new: fill it from what is there (the rules are Go, not SQL)
+		if err := s.RefreshAllObligations(ctx); err != nil {
+			return names, fmt.Errorf("store: fill obligations: %w", err)
+		}
 	}
 	return names, nil
 }
+
+// obligationsMigration adds the obligations table, which Migrate fills once afterwards.
+const obligationsMigration = "20261127000005"
 
 // InTx runs fn with a Store bound to one transaction; fn's error rolls it back.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {

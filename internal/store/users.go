@@ -96,7 +96,10 @@ func (s *Store) CreateUser(ctx context.Context, u *model.User, passwordHash stri
 			}
 			return dbErr("create user", err)
 		}
-		return tx.setRoles(ctx, row.ID, u.Roles)
+		if err := tx.setRoles(ctx, row.ID, u.Roles); err != nil {
+			return err
+		}
+		return tx.refreshObligations(ctx, row.TenantID, []string{row.ID}, nil) // later joiners get their unit's assignments
 	})
 	if err != nil {
 		return err
@@ -234,7 +237,10 @@ func (s *Store) UpdateUser(ctx context.Context, scope Scope, u *model.User) erro
 			}
 			return dbErr("update user", err)
 		}
-		return tx.setRoles(ctx, u.ID, u.Roles)
+		if err := tx.setRoles(ctx, u.ID, u.Roles); err != nil {
+			return err
+		}
+		return tx.refreshObligations(ctx, old.TenantID, []string{u.ID}, nil) // moved, deactivated or back
 	})
 	if err != nil {
 		return err

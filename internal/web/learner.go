@@ -38,6 +38,7 @@ type courseCard struct {
 	DueStatus  string
 	DueAt      time.Time
 	ValidUntil *time.Time
+	Renewal    bool // completed, and due again soon: the learner may (and should) renew now
 }
 
 type dashboardData struct {
@@ -69,7 +70,7 @@ func (w *Web) home(c *fiber.Ctx) error {
 	mandatory := map[string]bool{}
 	for _, ac := range assigned { // already ordered: overdue first, then by due date
 		card := cardOf(ac.Progress, langs)
-		card.DueStatus, card.DueAt, card.ValidUntil = ac.Status, ac.DueAt, ac.ValidUntil
+		card.DueStatus, card.DueAt, card.ValidUntil, card.Renewal = ac.Status, ac.DueAt, ac.ValidUntil, ac.Renewal
 		d.Assigned = append(d.Assigned, card)
 		mandatory[card.Slug] = true
 	}

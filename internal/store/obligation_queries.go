@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Obligation is one person's mandatory course as readers see it, with the person and the
+// course joined in and the status at the time asked for.
+type Obligation struct {
+	bun.BaseModel `bun:"table:obligations,alias:ob"`
+
+	TenantID     string     `bun:"tenant_id"`
+	UserID       string     `bun:"user_id"`
+	CourseID     string     `bun:"course_id"`
+	OrgUnitID    string     `bun:"org_unit_id,nullzero"`
+	AssignmentID string     `bun:"assignment_id"`
+	DueAt        time.Time  `bun:"due_at"` // the first due date, or after a completion the renewal
+	State        string     `bun:"state"`
+	CompletedAt  *time.Time `bun:"completed_at"`
+	ValidUntil   *time.Time `bun:"valid_until"`
+	UpdatedAt    time.Time  `bun:"updated_at"`
+
+	Status         string `bun:"status,scanonly"` // ObligationStatus at the time of the query
+	CourseSlug     string `bun:"course_slug,scanonly"`
+	OrgUnitPath    string `bun:"org_unit_path,scanonly"`
+	UserName       string `bun:"user_name,scanonly"`
+	UserEmail      string `bun:"user_email,scanonly"`
+	UserLanguage   string `bun:"user_language,scanonly"`
+	EmployeeNumber string `bun:"employee_number,scanonly"`
+	Recurrence     string `bun:"recurrence,scanonly"` // of the assignment that sets the due date
+}
+
+// selectObligations joins what readers need: person, org unit path, course slug, recurrence.
+func (s *Store) selectObligations(dst any, now time.Time) *bun.SelectQuery {
+	return s.db.NewSelect().Model(dst).ColumnExpr("ob.*").
+		ColumnExpr("("+statusSQL+") AS status", now, now).
+		ColumnExpr("c.slug AS course_slug, COALESCE(ou.path, '') AS org_unit_path").
+		ColumnExpr("u.name AS user_name, u.email AS user_email, COALESCE(u.language, '') AS user_language, COALESCE(u.employee_number, '') AS employee_number").
+		ColumnExpr("COALESCE(asg.recurrence, '') AS recurrence").
+		Join("JOIN users AS u ON u.id = ob.user_id").
+		Join("JOIN courses AS c ON c.id = ob.course_id").
+		Join("JOIN assignments AS asg ON asg.id = ob.assignment_id").
+		Join("LEFT JOIN org_units AS ou ON ou.id = ob.org_unit_id")
+}
+
+// UserObligations returns a person's mandatory courses with their status at now.
+func (s *Store) UserObligations(ctx context.Context, userID string, now time.Time) ([]Obligation, error) {
+	var rows []Obligation
+	err := s.selectObligations(&rows, now).Where("ob.user_id = ?", userID).OrderExpr("ob.due_at").Scan(ctx)
+	return rows, dbErr("obligations of user", err)
+}
+
+// ObligationList returns the people a course is mandatory for in the tenant, exempt people
+// left out, ordered by org unit and name; status ("" for all) filters on the status at now.
+func (s *Store) ObligationList(ctx context.Context, tenantID, courseID, status string, now time.Time) ([]Obligation, error) {
+	var rows []Obligation
+	q := s.selectObligations(&rows, now).Where("ob.tenant_id = ? AND ob.course_id = ? AND ob.state <> ?", tenantID, courseID, ObligationExempt)
+	if status != "" {
+		q = q.Where("("+statusSQL+") = ?", now, now, status)
+	}
+	err := q.OrderExpr("org_unit_path, u.name, u.id").Scan(ctx)
+	return rows, dbErr("obligations of course", err)
+}
+
+// ObligationCount is one group's numbers: people the course is mandatory for (exempt people
+// left out) and how many of them are done, working on it or overdue.
+type ObligationCount struct {
+	Key        string `bun:"grp"` // org unit path ("" for none) or tenant id
+	CourseID   string `bun:"course_id"`
+	Assigned   int    `bun:"assigned"`
+	Completed  int    `bun:"completed"`
+	InProgress int    `bun:"in_progress"`
+	Overdue    int    `bun:"overdue"`
+}
+
+// countColumns counts the statuses at now; it takes now five times.
+const countColumns = `COUNT(*) AS assigned,
+ SUM(CASE WHEN ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ?) THEN 1 ELSE 0 END) AS completed,
+ SUM(CASE WHEN (ob.completed_at IS NULL OR ob.valid_until <= ?) AND ob.due_at < ? THEN 1 ELSE 0 END) AS overdue,
+ SUM(CASE WHEN (ob.completed_at IS NULL OR ob.valid_until <= ?) AND ob.due_at >= ? AND ob.state = 'in_progress' THEN 1 ELSE 0 END) AS in_progress`
+
+// ObligationCounts counts a tenant's obligations per course and org unit in one GROUP BY over
+// the obligations table; courseIDs nil means every course. People are counted in the unit
+// they belong to (sub-units have their own rows).
+func (s *Store) ObligationCounts(ctx context.Context, tenantID string, courseIDs []string, now time.Time) ([]ObligationCount, error) {
+	var rows []ObligationCount
+	q := s.db.NewSelect().TableExpr("obligations AS ob").
+		ColumnExpr("ob.course_id, COALESCE(ou.path, '') AS grp").ColumnExpr(countColumns, now, now, now, now, now).
+		Join("LEFT JOIN org_units AS ou ON ou.id = ob.org_unit_id").
+		Where("ob.tenant_id = ? AND ob.state <> ?", tenantID, ObligationExempt).
+		GroupExpr("ob.course_id, ou.path").OrderExpr("ob.course_id, grp")
+	if courseIDs != nil {
+		q = q.Where("ob.course_id IN (?)", bun.In(courseIDs))
+	}
+	err := q.Scan(ctx, &rows)
+	return rows, dbErr("count obligations", err)
+}
+
+// ObligationTotalsByTenant counts one course's obligations per tenant (the operator's view).
+func (s *Store) ObligationTotalsByTenant(ctx context.Context, courseID string, now time.Time) (map[string]ObligationCount, error) {
+	var rows []ObligationCount
+	err := s.db.NewSelect().TableExpr("obligations AS ob").
+		ColumnExpr("ob.tenant_id AS grp, ob.course_id").ColumnExpr(countColumns, now, now, now, now, now).
+		Where("ob.course_id = ? AND ob.state <> ?", courseID, ObligationExempt).
+		GroupExpr("ob.tenant_id, ob.course_id").Scan(ctx, &rows)
+	out := make(map[string]ObligationCount, len(rows))
+	for _, r := range rows {
+		out[r.Key] = r
+	}
+	return out, dbErr("count obligations per tenant", err)
+}
+
+// ObligationsDueBetween returns the obligations within the scope that fall due in [from, to)
+// and that no completion covers at their due date — the people to remind that a course is due
+// soon (or, with from and to in the past, who became overdue then). Exempt people are left out.
+// Each carries the person's name, e-mail address and language.
+func (s *Store) ObligationsDueBetween(ctx context.Context, scope Scope, from, to, now time.Time) ([]Obligation, error) {
+	var rows []Obligation
+	err := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
+		Where("ob.due_at >= ? AND ob.due_at < ? AND ob.state <> ?", from, to, ObligationExempt).
+		Where("NOT (ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ob.due_at))").
+		OrderExpr("ob.due_at, ob.user_id, ob.course_id").Scan(ctx)
+	return rows, dbErr("obligations due", err)
+}
+
+// ObligationsExpiringBetween returns completed obligations within the scope whose completion
+// stops counting in [from, to) — whose certificate expires or whose recurrence comes round —
+// with the person's name, e-mail address and language. Exempt people are left out.
+func (s *Store) ObligationsExpiringBetween(ctx context.Context, scope Scope, from, to, now time.Time) ([]Obligation, error) {
+	var rows []Obligation
+	err := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
+		Where("ob.completed_at IS NOT NULL AND ob.valid_until >= ? AND ob.valid_until < ? AND ob.state <> ?", from, to, ObligationExempt).
+		OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
+	return rows, dbErr("obligations expiring", err)
+}
