@@ -101,6 +101,12 @@ func (a *API) Register(app *fiber.App) {
 	authed.Post("/admin/assignments", httpx.Require(staff...), a.createAssignment)
 	authed.Delete("/admin/assignments/:id", httpx.Require(staff...), a.endAssignment)
 	authed.Get("/admin/certificates", httpx.Require(model.RoleAdmin, model.RoleHR), a.listCertificates)
+	authed.Get("/admin/exemptions", httpx.Require(model.RoleAdmin, model.RoleHR), a.listExemptions)
+	authed.Post("/admin/exemptions", httpx.Require(model.RoleAdmin, model.RoleHR), a.createExemption)
+	authed.Delete("/admin/exemptions/:id", httpx.Require(model.RoleAdmin, model.RoleHR), a.revokeExemption)
+	authed.Get("/admin/manual-completions", httpx.Require(model.RoleAdmin, model.RoleHR), a.listManualCompletions)
+	authed.Post("/admin/manual-completions", httpx.Require(model.RoleAdmin, model.RoleHR), a.createManualCompletion)
+	authed.Delete("/admin/manual-completions/:id", httpx.Require(model.RoleAdmin, model.RoleHR), a.revokeManualCompletion)
 	authed.Post("/admin/certificates/:id/revoke", httpx.Require(admins...), a.revokeCertificate)
 
 	authed.Get("/admin/api-keys", httpx.Require(admins...), a.listAPIKeys)

@@ -6,9 +6,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/wachsam/wachsam/internal/course"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/schedule"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -82,10 +82,10 @@ func (a *API) createAssignment(c *fiber.Ctx) error {
 	default:
 		v.Add("due_in_days", "give due_in_days (days after assignment or joining) or due_date")
 	}
-	if asg.Recurrence != "" {
-		if r, err := course.ParseValidity(asg.Recurrence); err != nil || r.IsZero() {
-			v.Add("recurrence", "must be a period like 12mo or 365d")
-		}
+	if r, err := schedule.Parse(asg.Recurrence); err != nil {
+		v.Add("recurrence", schedule.Problem)
+	} else {
+		asg.Recurrence = r.String() // one spelling: "1y" is stored as "12mo", "Yearly:01-15" as "yearly:01-15"
 	}
 	if in.OrgUnit != nil && in.UserID != "" {
 		v.Add("org_unit", "assign to an org unit or to one user, not both")
@@ -166,6 +166,7 @@ type myAssignmentJSON struct {
 	DueAt      time.Time  `json:"due_at"`
 	Status     string     `json:"status"`
 	ValidUntil *time.Time `json:"valid_until,omitempty"`
+	Renewal    bool       `json:"renewal"`
 }
 
 // myAssignments lists the caller's mandatory courses, overdue first.
@@ -179,7 +180,7 @@ func (a *API) myAssignments(c *fiber.Ctx) error {
 		crs := ac.Progress.Course
 		lang := language(c, crs)
 		out[i] = myAssignmentJSON{Course: courseRef{Slug: crs.Slug, Title: crs.TextFor(lang).Title, Version: crs.ContentHash},
-			DueAt: ac.DueAt, Status: ac.Status, ValidUntil: ac.ValidUntil}
+			DueAt: ac.DueAt, Status: ac.Status, ValidUntil: ac.ValidUntil, Renewal: ac.Renewal}
 	}
 	return c.JSON(out)
 }

@@ -44,6 +44,16 @@ func TestIsolationWalk(t *testing.T) {
 		assignmentA := asg.ID
 		var keyA struct{ ID string }
 		e.Do("POST", "/api/v1/admin/api-keys", e.Token(adminA.Email), map[string]any{"name": "HR A", "scopes": []string{"reports:read"}}).JSON(t, &keyA)
+		hrA := e.Token(e.User(&a, "hr@a.example", "", model.RoleHR).Email)
+		var rec struct{ ID string }
+		e.Do("POST", "/api/v1/admin/exemptions", hrA, map[string]any{"user_id": learnerA.ID, "course": "basis", "reason": "Elternzeit"}).JSON(t, &rec)
+		exemptionA := rec.ID
+		e.Do("POST", "/api/v1/admin/manual-completions", hrA, map[string]any{"user_id": learnerA.ID, "course": "basis", "completed_on": "2026-01-15", "note": "Präsenzschulung"}).JSON(t, &rec)
+		manualA := rec.ID
+		if exemptionA == "" || manualA == "" {
+			t.Fatal("could not record an exemption and a manual completion in tenant a")
+		}
+		hrAdmin := []model.Role{model.RoleAdmin, model.RoleHR}
 
 		staff := []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
 		admins := []model.Role{model.RoleAdmin, model.RoleOperator}
@@ -68,6 +78,12 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/admin/assignments", path: "/api/v1/admin/assignments?tenant=a", roles: staff},
 			{method: "POST", route: "/api/v1/admin/assignments", path: "/api/v1/admin/assignments?tenant=a", roles: staff, body: map[string]any{"course": "basis", "due_in_days": 30}},
 			{method: "DELETE", route: "/api/v1/admin/assignments/:id", path: "/api/v1/admin/assignments/" + assignmentA, roles: staff},
+			{method: "GET", route: "/api/v1/admin/exemptions", path: "/api/v1/admin/exemptions?tenant=a", roles: hrAdmin},
+			{method: "POST", route: "/api/v1/admin/exemptions", path: "/api/v1/admin/exemptions?tenant=a", roles: hrAdmin, body: map[string]any{"user_id": userA.ID, "course": "basis", "reason": "x"}},
+			{method: "DELETE", route: "/api/v1/admin/exemptions/:id", path: "/api/v1/admin/exemptions/" + exemptionA, roles: hrAdmin},
+			{method: "GET", route: "/api/v1/admin/manual-completions", path: "/api/v1/admin/manual-completions?tenant=a", roles: hrAdmin},
+			{method: "POST", route: "/api/v1/admin/manual-completions", path: "/api/v1/admin/manual-completions?tenant=a", roles: hrAdmin, body: map[string]any{"user_id": userA.ID, "course": "basis", "completed_on": "2026-01-15", "note": "x"}},
+			{method: "DELETE", route: "/api/v1/admin/manual-completions/:id", path: "/api/v1/admin/manual-completions/" + manualA, roles: hrAdmin},
 			{method: "GET", route: "/api/v1/me/certificates", path: "/api/v1/me/certificates", tenantless: "the caller's own certificates"},
 			{method: "GET", route: "/api/v1/certificates/:id/pdf", path: "/api/v1/certificates/" + certA + "/pdf", roles: nil},
 			{method: "GET", route: "/api/v1/admin/certificates", path: "/api/v1/admin/certificates?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
