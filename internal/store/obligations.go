@@ -78,6 +78,17 @@ func (s *Store) RefreshObligations(ctx context.Context, tenantID string, userIDs
 	return s.InTx(ctx, func(tx *Store) error { return tx.refreshObligations(ctx, tenantID, userIDs, courseIDs) })
 }
 
+// RebuildObligations throws a tenant's obligations away and computes them afresh from their
+// inputs — a repair, and the check that maintaining them on write gives the same rows.
+func (s *Store) RebuildObligations(ctx context.Context, tenantID string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		if err := tx.deleteObligations(ctx, tenantID, nil, nil); err != nil {
+			return err
+		}
+		return tx.refreshObligations(ctx, tenantID, nil, nil)
+	})
+}
+
 // RefreshAllObligations recomputes every tenant's obligations (the backfill after the
 // migration that adds the table).
 func (s *Store) RefreshAllObligations(ctx context.Context) error {
