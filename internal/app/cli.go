@@ -36,6 +36,9 @@ Usage:
   wachsam course validate [--format text|json] DIR
                                               check a course tree; exit 1 on any error
   wachsam token-key                           print a new token-signing key for WACHSAM_TOKEN_KEY
+  wachsam dev seed --tenant S --users N --courses M [--unit-size K] [--random R]
+                                              fill a municipality with made-up staff, assignments
+                                              and progress (benchmarks, trying things out)
 
 Configuration comes from WACHSAM_* environment variables; see docs/configuration.md.
 `
@@ -78,6 +81,8 @@ func dispatch(ctx context.Context, args []string, io IO) error {
 		return sub(ctx, "course", rest, io, map[string]command{"validate": courseValidate})
 	case "token-key":
 		return tokenKey(io)
+	case "dev":
+		return sub(ctx, "dev", rest, io, map[string]command{"seed": devSeed})
 	case "help", "-h", "--help":
 		fmt.Fprint(io.Stdout, usage)
 		return nil

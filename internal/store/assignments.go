@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
-
-	"github.com/wachsam/wachsam/internal/model"
 )
 
 // Assignment makes a course mandatory for a whole municipality (no org unit, no user), an org
@@ -111,28 +108,4 @@ func (s *Store) EndAssignment(ctx context.Context, scope Scope, id string) error
 		}
 		return tx.refreshAssignment(ctx, a)
 	})
-}
-
-// AssignmentsFor returns the current assignments that reach the user: the whole municipality,
-// the user's org unit or any unit above it, or the user in person. People who join a unit later
-// are covered without anything being copied.
-func (s *Store) AssignmentsFor(ctx context.Context, u model.User) ([]Assignment, error) {
-	if u.TenantID == "" {
-		return nil, nil
-	}
-	var rows []Assignment
-	q := s.selectAssignments(&rows).Where("asg.tenant_id = ? AND asg.ended_at IS NULL", u.TenantID)
-	if u.OrgUnitPath != "" {
-		parts := strings.Split(u.OrgUnitPath, "/")
-		paths := make([]string, len(parts))
-		for i := range parts {
-			paths[i] = strings.Join(parts[:i+1], "/")
-		}
-		q = q.Where("(asg.user_id = ? OR (asg.org_unit_id IS NULL AND asg.user_id IS NULL) OR asg.org_unit_id IN (SELECT id FROM org_units WHERE tenant_id = ? AND path IN (?)))",
-			u.ID, u.TenantID, bun.In(paths))
-	} else {
-		q = q.Where("(asg.user_id = ? OR (asg.org_unit_id IS NULL AND asg.user_id IS NULL))", u.ID)
-	}
-	err := q.OrderExpr("asg.created_at").Scan(ctx)
-	return rows, dbErr("assignments of user", err)
 }

@@ -167,12 +167,14 @@ func keys(m map[string]bool) []string {
 	return out
 }
 
-// completionFact is a completion that counts: a certificate not revoked, or a manual one.
+// completionFact is a completion: a certificate (RevokedAt set if withdrawn) or a manual
+// completion that was not revoked.
 type completionFact struct {
 	UserID    string     `bun:"user_id"`
 	CourseID  string     `bun:"course_id"`
 	At        time.Time  `bun:"at"`
 	ExpiresAt *time.Time `bun:"expires_at"`
+	RevokedAt *time.Time `bun:"revoked_at"`
 }
 
 type userCourse struct {
@@ -194,7 +196,7 @@ func (s *Store) refreshChunk(ctx context.Context, tenantID string, userIDs, cour
 	}
 	var certs, manual []completionFact
 	var started, exempt []userCourse
-	if err := inputs("certificates", "user_id, course_id, issued_at AS at, expires_at", "revoked_at IS NULL", &certs); err != nil {
+	if err := inputs("certificates", "user_id, course_id, issued_at AS at, expires_at, revoked_at", "1 = 1", &certs); err != nil {
 		return err
 	}
 	if err := inputs("manual_completions", "user_id, course_id, completed_at AS at, valid_until AS expires_at", "revoked_at IS NULL", &manual); err != nil {
@@ -215,13 +217,24 @@ func (s *Store) refreshChunk(ctx context.Context, tenantID string, userIDs, cour
 		return dbErr("obligations", err)
 	}
 
+	// The newest certificate counts, and a revoked newest certificate settles nothing, even if
+	// an older one would still hold; a manual completion counts when it is newer.
 	latest := map[userCourse]completionFact{}
-	for _, c := range append(certs, manual...) {
-		k := userCourse{c.UserID, c.CourseID}
-		if prev, ok := latest[k]; !ok || c.At.After(prev.At) {
-			latest[k] = c
+	newest := func(facts []completionFact) {
+		for _, c := range facts {
+			k := userCourse{c.UserID, c.CourseID}
+			if prev, ok := latest[k]; !ok || c.At.After(prev.At) {
+				latest[k] = c
+			}
 		}
 	}
+	newest(certs)
+	for k, c := range latest {
+		if c.RevokedAt != nil {
+			delete(latest, k)
+		}
+	}
+	newest(manual)
 	isStarted, isExempt := set(started), set(exempt)
 	now := s.now()
 	want := map[userCourse]*obligationRow{}

@@ -57,4 +57,5 @@ CREATE INDEX manual_completions_user ON manual_completions (user_id, course_id);
 --bun:split
 CREATE INDEX manual_completions_tenant ON manual_completions (tenant_id, recorded_at);
 --bun:split
-CREATE INDEX enrolments_open_course ON enrolments (tenant_id, course_id) WHERE completed_at IS NULL;
+-- Refreshing one person's obligation in one course reads their certificates of that course.
+CREATE INDEX certificates_user_course ON certificates (user_id, course_id, issued_at);
