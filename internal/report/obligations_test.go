@@ -95,6 +95,10 @@ func checkRebuild(t *testing.T, e *testenv.Env, ten model.Tenant, slug string) {
 		}
 		out := make([]string, len(rows))
 		for i, o := range rows {
+			// The status the SQL derived is the one the Go rule derives.
+			if want := store.ObligationStatus(o.State, o.DueAt, o.CompletedAt, o.ValidUntil, e.Srv.Store.Now()); o.Status != want {
+				t.Errorf("%s: SQL says %s, ObligationStatus %s", o.UserEmail, o.Status, want)
+			}
 			out[i] = fmt.Sprintf("%s %s %s %s %s %v %v %s", o.UserEmail, o.OrgUnitPath, o.AssignmentID, o.DueAt.UTC(), o.State, o.CompletedAt, o.ValidUntil, o.Status)
 		}
 		return out

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/testenv"
@@ -164,6 +165,19 @@ func TestDashboardShowsMandatoryTrainingOverdueFirst(t *testing.T) {
 	}
 	if iMore >= 0 {
 		t.Errorf("assigned courses are listed again under further courses")
+	}
+
+	// Done, and eleven months on: the certificate is about to expire, so the dashboard asks for
+	// the renewal by the expiry, with a button. An exemption shows as such.
+	e.PassCourse(e.Token("anna@a.example"), "basis")
+	var users []model.User
+	e.Do("GET", "/api/v1/admin/users?q=anna", hr, nil).JSON(t, &users)
+	e.Do("POST", "/api/v1/admin/exemptions", hr, map[string]any{"user_id": users[0].ID, "course": "zweiter", "reason": "Ausbilderin"})
+	e.Srv.Store.SetClock(func() time.Time { return time.Now().UTC().AddDate(0, 11, 0) })
+	body = b.do("GET", "/", nil).Body
+	expiry := time.Now().In(model.Berlin).AddDate(1, 0, 0).Format("02.01.2006")
+	if !strings.Contains(body, "Erneuern bis "+expiry) || !strings.Contains(body, "Jetzt erneuern") || !strings.Contains(body, "Befreit") {
+		t.Errorf("renewal and exemption on the dashboard:\n%s", body)
 	}
 }
 
