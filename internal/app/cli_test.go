@@ -265,3 +265,55 @@ func TestUserImportCommand(t *testing.T) {
 		t.Errorf("missing file: %d %q", code, errOut)
 	}
 }
+
+// dev seed makes a municipality with staff in org units, every course assigned to everybody,
+// and a mix of completed, started and untouched courses, whose obligations are in place.
+func TestDevSeed(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		useDatabase(t, dialect)
+		if code, _, errOut := run(t, "", "dev", "seed", "--tenant", "s"); code != 0 {
+			t.Fatalf("seed with defaults: %d %s", code, errOut)
+		}
+		if code, _, errOut := run(t, "", "dev", "seed", "--users", "5"); code != 1 || !strings.Contains(errOut, "usage") {
+			t.Errorf("without --tenant: %d %s", code, errOut)
+		}
+		if code, _, errOut := run(t, "", "dev", "seed", "--tenant", "t", "--courses", "99"); code != 1 || !strings.Contains(errOut, "WACHSAM_COURSES_DIR") {
+			t.Errorf("too many courses: %d %s", code, errOut)
+		}
+		code, out, errOut := run(t, "", "dev", "seed", "--tenant", "klein", "--users", "200", "--courses", "2", "--unit-size", "20")
+		if code != 0 || !strings.Contains(out, "200 people in 10 org units") {
+			t.Fatalf("seed: %d %s %s", code, out, errOut)
+		}
+		ctx := context.Background()
+		url := os.Getenv("WACHSAM_DATABASE_URL")
+		var st *store.Store
+		var err error
+		if dialect == "sqlite" {
+			st, err = store.OpenSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
+		} else {
+			st, err = store.OpenPostgres(ctx, url)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		ten, err := st.TenantBySlug(ctx, "klein")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts, err := st.ObligationCounts(ctx, ten.ID, nil, st.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total store.ObligationCount
+		for _, c := range counts {
+			total.Assigned += c.Assigned
+			total.Completed += c.Completed
+			total.InProgress += c.InProgress
+			total.Overdue += c.Overdue
+		}
+		if total.Assigned != 400 || total.Completed < 100 || total.InProgress == 0 || total.Overdue == 0 {
+			t.Errorf("seeded obligations: %+v", total)
+		}
+	})
+}
