@@ -18,3 +18,9 @@ var Static embed.FS
 //
 //go:embed i18n/*.json
 var Messages embed.FS
+
+// Mail holds the e-mail templates: <kind>.<lang>.tmpl, each with a subject, a plain-text and an
+// HTML part, and layout.html.tmpl around every HTML part.
+//
+//go:embed mail/*.tmpl
+var Mail embed.FS

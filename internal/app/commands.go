@@ -78,6 +78,12 @@ func Serve(ctx context.Context, srv *Server, ln net.Listener) error {
 	if err := srv.App.ShutdownWithTimeout(srv.Config.ShutdownTimeout); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	// Sends in progress finish; queued mails wait in the database for the next start.
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), srv.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Notify.Stop(stopCtx); err != nil {
+		return fmt.Errorf("shutdown: job queue: %w", err)
+	}
 	srv.Log.Info("stopped")
 	return nil
 }

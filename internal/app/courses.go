@@ -44,6 +44,9 @@ func newMediaStore(ctx context.Context, cfg *config.Config) (media.Store, error)
 // Start begins the server's background work: the first course sync, and for a git source the
 // poller that keeps pulling until ctx ends.
 func (s *Server) Start(ctx context.Context) error {
+	if err := s.Notify.Start(ctx); err != nil {
+		return err
+	}
 	if s.poller != nil {
 		go s.poller.Run(ctx)
 		return nil

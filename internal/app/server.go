@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,6 +25,8 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/pagecursor"
+	"github.com/wachsam/wachsam/internal/mail"
+	"github.com/wachsam/wachsam/internal/notify"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -35,6 +39,7 @@ type Server struct {
 	Catalog  *catalog.Catalog
 	Courses  catalog.Tree
 	Learning *learning.Service
+	Notify   *notify.Notifier
 	App      *fiber.App
 	Log      *slog.Logger
 
@@ -72,6 +77,10 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 	if len(applied) > 0 {
 		log.Info("migrations applied", "dialect", st.Dialect(), "migrations", strings.Join(applied, ", "))
 	}
+	if err := notify.Migrate(ctx, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	return st, nil
 }
 
@@ -107,10 +116,13 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	if err != nil {
 		return nil, err
 	}
+	if srv.Notify, err = newNotifier(cfg, srv, log); err != nil {
+		return nil, err
+	}
 	api := &httpapi.API{Cursors: cursors, Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
 		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
-		Reports: report.New(st, srv.Catalog)}
+		Reports: report.New(st, srv.Catalog), Notify: srv.Notify}
 	pages, err := newWeb(cfg, srv, messages, api.ExportMyData)
 	if err != nil {
 		return nil, err
@@ -141,6 +153,32 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	app.Use("/api", func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	srv.App = app
 	return srv, nil
+}
+
+// newNotifier wires e-mail: SMTP when configured, else a Notifier that queues nothing and
+// says so (invitations then fall back to links shown to the admin).
+func newNotifier(cfg *config.Config, srv *Server, log *slog.Logger) (*notify.Notifier, error) {
+	sub, err := fs.Sub(frontend.Mail, "mail")
+	if err != nil {
+		return nil, err
+	}
+	templates, err := mail.LoadTemplates(sub, nil)
+	if err != nil {
+		return nil, err
+	}
+	o := notify.Options{
+		Store: srv.Store, Identity: srv.Identity, Catalog: srv.Catalog, Templates: templates,
+		BaseURL: cfg.BaseURL, PerMinute: cfg.SMTP.PerMinute, Logger: log, PollInterval: cfg.JobPollInterval,
+	}
+	if cfg.SMTP.Enabled() {
+		from, err := netmail.ParseAddress(cfg.SMTP.From)
+		if err != nil {
+			return nil, err
+		}
+		o.From = *from
+		o.Sender = &mail.SMTP{Host: cfg.SMTP.Host, Port: cfg.SMTP.Port, Username: cfg.SMTP.Username, Password: cfg.SMTP.Password, TLS: cfg.SMTP.TLS, HeloName: cfg.BaseURL.Hostname()}
+	}
+	return notify.New(o)
 }
 
 // newIdentity wires sign-in and user management; the CLI uses it without the rest.

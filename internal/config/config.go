@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -38,6 +39,9 @@ type Config struct {
 	MaxImportBytes    int
 	ShutdownTimeout   time.Duration
 	LogLevel          string
+	SMTP              SMTP
+	// JobPollInterval is how often idle background workers look for work (mails).
+	JobPollInterval time.Duration
 
 	baseFromAddr bool // WACHSAM_BASE_URL was not set: links point at the listen address
 }
@@ -93,6 +97,20 @@ type S3 struct {
 	SecretKey string
 	UseSSL    bool
 }
+
+// SMTP configures outgoing e-mail (invitations, reminders, digests); Host empty = no mail.
+type SMTP struct {
+	Host      string
+	Port      int
+	Username  string
+	Password  string
+	From      string // "Name <address>" or an address; the sender of every mail
+	TLS       string // starttls (default), tls (implicit, port 465) or none (a relay on the same host)
+	PerMinute int    // at most this many mails per minute leave the server
+}
+
+// Enabled reports whether e-mail is configured.
+func (s SMTP) Enabled() bool { return s.Host != "" }
 
 // Enabled reports whether media go to S3.
 func (s S3) Enabled() bool { return s.Endpoint != "" }
@@ -155,6 +173,16 @@ func Load(src Source) (*Config, error) {
 			SecretKey: r.secret("WACHSAM_S3_SECRET_KEY"),
 			UseSSL:    r.boolean("WACHSAM_S3_USE_SSL", true),
 		},
+		SMTP: SMTP{
+			Host:      r.str("WACHSAM_SMTP_HOST", ""),
+			Port:      r.integer("WACHSAM_SMTP_PORT", 587),
+			Username:  r.str("WACHSAM_SMTP_USERNAME", ""),
+			Password:  r.secret("WACHSAM_SMTP_PASSWORD"),
+			From:      r.str("WACHSAM_SMTP_FROM", ""),
+			TLS:       r.str("WACHSAM_SMTP_TLS", "starttls"),
+			PerMinute: r.integer("WACHSAM_MAIL_PER_MINUTE", 60),
+		},
+		JobPollInterval: r.duration("WACHSAM_JOB_POLL_INTERVAL", 2*time.Second),
 	}
 	base := r.str("WACHSAM_BASE_URL", "")
 	if base == "" {
@@ -230,6 +258,10 @@ func (c *Config) validate(r *reader, base string) {
 	default:
 		r.fail("WACHSAM_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
 	}
+	c.validateSMTP(r)
+	if c.JobPollInterval < 10*time.Millisecond || c.JobPollInterval > time.Minute {
+		r.fail("WACHSAM_JOB_POLL_INTERVAL must be between 10ms and 1m, got %s", c.JobPollInterval)
+	}
 	if c.S3.Enabled() {
 		if c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "" {
 			r.fail("WACHSAM_S3_ENDPOINT is set, so WACHSAM_S3_BUCKET, WACHSAM_S3_ACCESS_KEY and WACHSAM_S3_SECRET_KEY are required too")
@@ -237,6 +269,35 @@ func (c *Config) validate(r *reader, base string) {
 		if strings.Contains(c.S3.Endpoint, "://") {
 			r.fail("WACHSAM_S3_ENDPOINT is host:port without a scheme (use WACHSAM_S3_USE_SSL), got %q", c.S3.Endpoint)
 		}
+	}
+}
+
+func (c *Config) validateSMTP(r *reader) {
+	s := c.SMTP
+	if !s.Enabled() {
+		if s.From != "" || s.Username != "" {
+			r.fail("WACHSAM_SMTP_FROM or _USERNAME is set but WACHSAM_SMTP_HOST is not; set the mail server's host name")
+		}
+		return
+	}
+	if s.Port < 1 || s.Port > 65535 {
+		r.fail("WACHSAM_SMTP_PORT must be a port number (587 for STARTTLS, 465 for TLS), got %d", s.Port)
+	}
+	if a, err := mail.ParseAddress(s.From); err != nil {
+		r.fail("WACHSAM_SMTP_FROM must be a sender address such as \"Wachsam <wachsam@musterstadt.de>\", got %q", s.From)
+	} else {
+		c.SMTP.From = a.String()
+	}
+	switch s.TLS {
+	case "starttls", "tls", "none":
+	default:
+		r.fail("WACHSAM_SMTP_TLS must be starttls, tls or none, got %q", s.TLS)
+	}
+	if s.Username != "" && s.Password == "" {
+		r.fail("WACHSAM_SMTP_USERNAME is set, so WACHSAM_SMTP_PASSWORD (or _FILE) is required too")
+	}
+	if s.PerMinute < 1 || s.PerMinute > 6000 {
+		r.fail("WACHSAM_MAIL_PER_MINUTE must be between 1 and 6000, got %d", s.PerMinute)
 	}
 }
 

@@ -91,3 +91,28 @@ func TestBaseURLFollowsTheListenAddressUnlessSet(t *testing.T) {
 		t.Errorf("configured base url changed: %s", c.BaseURL)
 	}
 }
+
+func TestSMTP(t *testing.T) {
+	c, err := Load(env(map[string]string{"WACHSAM_SMTP_HOST": "mail.musterstadt.de", "WACHSAM_SMTP_FROM": "Wachsam <wachsam@musterstadt.de>"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.SMTP.Enabled() || c.SMTP.Port != 587 || c.SMTP.TLS != "starttls" || c.SMTP.PerMinute != 60 || c.SMTP.From != `"Wachsam" <wachsam@musterstadt.de>` {
+		t.Errorf("smtp defaults: %+v", c.SMTP)
+	}
+	_, err = Load(env(map[string]string{
+		"WACHSAM_SMTP_HOST": "mail", "WACHSAM_SMTP_FROM": "nobody", "WACHSAM_SMTP_TLS": "ssl",
+		"WACHSAM_SMTP_USERNAME": "wachsam", "WACHSAM_MAIL_PER_MINUTE": "0",
+	}))
+	if err == nil {
+		t.Fatal("bad SMTP configuration accepted")
+	}
+	for _, want := range []string{"WACHSAM_SMTP_FROM must be a sender address", "WACHSAM_SMTP_TLS must be", "WACHSAM_SMTP_PASSWORD", "WACHSAM_MAIL_PER_MINUTE"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%s", want, err)
+		}
+	}
+	if _, err := Load(env(map[string]string{"WACHSAM_SMTP_FROM": "a@b.de"})); err == nil || !strings.Contains(err.Error(), "WACHSAM_SMTP_HOST") {
+		t.Errorf("sender without host: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/pagecursor"
+	"github.com/wachsam/wachsam/internal/notify"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -39,6 +40,8 @@ type API struct {
 	Reports        *report.Service
 	// Cursors seals the page cursors of lists (see paging.go).
 	Cursors *pagecursor.Codec
+	// Notify queues e-mails (invitations); its Enabled is false without SMTP.
+	Notify *notify.Notifier
 }
 
 // Register mounts every API route on app.
@@ -90,6 +93,7 @@ func (a *API) Register(app *fiber.App) {
 	authed.Get("/admin/users/:id", httpx.Require(staff...), a.getUser)
 	authed.Patch("/admin/users/:id", httpx.Require(staff...), a.updateUser)
 	authed.Post("/admin/users/:id/set-password-link", httpx.Require(staff...), a.setPasswordLink)
+	authed.Post("/admin/users/:id/invite", httpx.Require(staff...), a.inviteUser)
 	authed.Get("/admin/org-units", httpx.Require(staff...), a.listOrgUnits)
 	authed.Post("/admin/org-units", httpx.Require(staff...), a.createOrgUnit)
 	authed.Patch("/admin/org-units/:id", httpx.Require(staff...), a.renameOrgUnit)

@@ -10,6 +10,7 @@ import (
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/notify"
 	"github.com/wachsam/wachsam/internal/staffimport"
 )
 
@@ -23,7 +24,8 @@ func (a *API) importUsers(c *fiber.Ctx) error {
 		return err
 	}
 	opts := identity.ImportOptions{}
-	for name, dst := range map[string]*bool{"dry_run": &opts.DryRun, "skip_invalid": &opts.SkipInvalid, "deactivate_missing": &opts.DeactivateMissing} {
+	invite := false
+	for name, dst := range map[string]*bool{"dry_run": &opts.DryRun, "skip_invalid": &opts.SkipInvalid, "deactivate_missing": &opts.DeactivateMissing, "invite": &invite} {
 		if v := c.Query(name); v != "" {
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -31,6 +33,12 @@ func (a *API) importUsers(c *fiber.Ctx) error {
 			}
 			*dst = b
 		}
+	}
+	if invite {
+		if !a.Notify.Enabled() {
+			return model.Conflict("%s; import without invite=true and send set-password links", notify.ErrDisabled)
+		}
+		opts.Invite = a.Notify.Invite
 	}
 	parsed, err := staffimport.Parse(bytes.NewReader(c.Body()), int64(a.MaxImportBytes))
 	if errors.Is(err, staffimport.ErrTooLarge) {

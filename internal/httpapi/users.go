@@ -9,6 +9,7 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/pagecursor"
+	"github.com/wachsam/wachsam/internal/notify"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -21,6 +22,8 @@ type userBody struct {
 	Roles          []model.Role `json:"roles"`
 	Active         *bool        `json:"active"`
 	Password       string       `json:"password"`
+	// Invite sends the set-password link by e-mail instead of answering it.
+	Invite bool `json:"invite"`
 }
 
 func (b userBody) input() identity.UserInput {
@@ -68,6 +71,7 @@ func (a *API) listUsers(c *fiber.Ctx) error {
 type createdUser struct {
 	model.User
 	SetPasswordURL string `json:"set_password_url,omitempty"`
+	Invitation     string `json:"invitation,omitempty"` // "queued" when the link goes out by e-mail
 }
 
 func (a *API) createUser(c *fiber.Ctx) error {
@@ -79,12 +83,28 @@ func (a *API) createUser(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, link, err := a.Identity.CreateUser(c.UserContext(), scope, httpx.MustPrincipal(c), in.input())
+	if in.Invite && !a.Notify.Enabled() {
+		return model.Conflict("%s; create the user without \"invite\" and hand over the set_password_url", notify.ErrDisabled)
+	}
+	var out createdUser
+	// The user and their invitation are written together, or neither is.
+	err = a.Store.InTx(c.UserContext(), func(tx *store.Store) error {
+		u, link, err := a.Identity.WithStore(tx).CreateUser(c.UserContext(), scope, httpx.MustPrincipal(c), in.input())
+		if err != nil {
+			return err
+		}
+		out = createdUser{User: u, SetPasswordURL: link}
+		if in.Invite && link != "" {
+			out.SetPasswordURL, out.Invitation = "", "queued"
+			return a.Notify.Invite(c.UserContext(), tx, u.TenantID, u.ID)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(fiber.StatusCreated).JSON(createdUser{User: u, SetPasswordURL: link})
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 func (a *API) getUser(c *fiber.Ctx) error {
@@ -137,4 +157,36 @@ func (a *API) setPasswordLink(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"set_password_url": link})
+}
+
+// inviteUser e-mails a user a new set-password link (again); 202 because the mail leaves
+// through the queue.
+func (a *API) inviteUser(c *fiber.Ctx) error {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return err
+	}
+	u, err := a.Store.UserByID(c.UserContext(), scope, c.Params("id"))
+	if err != nil {
+		return err // first: another tenant's user is 404 whatever the mail setup
+	}
+	if !a.Notify.Enabled() {
+		return model.Conflict("%s; use POST …/set-password-link and hand the link over", notify.ErrDisabled)
+	}
+	if !u.Active {
+		return model.Conflict("the user is deactivated; activate them first")
+	}
+	if u.HasPassword {
+		return model.Conflict("the user has already set a password; send a set-password link if they forgot it")
+	}
+	err = a.Store.InTx(c.UserContext(), func(tx *store.Store) error {
+		if err := a.Notify.Invite(c.UserContext(), tx, u.TenantID, u.ID); err != nil {
+			return err
+		}
+		return a.Identity.WithStore(tx).Audit(c.UserContext(), httpx.MustPrincipal(c), u.TenantID, "user.invite", u.Email, nil)
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"invitation": "queued"})
 }

@@ -224,3 +224,6 @@ func (s *Service) WithStore(st *store.Store) *Service {
 	c.store = st
 	return &c
 }
+
+// SetPasswordLinkTTL is how long a set-password link stays valid (shown in invitations).
+func (s *Service) SetPasswordLinkTTL() time.Duration { return s.linkTTL }

@@ -18,6 +18,9 @@ type ImportOptions struct {
 	DryRun            bool // compute and report everything, write nothing
 	SkipInvalid       bool // import the valid rows even if some are invalid
 	DeactivateMissing bool // deactivate learners who are not in the file
+	// Invite, when set, queues invitations for the people the import creates, in the
+	// import's transaction (not in a dry run).
+	Invite func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
 }
 
 // ImportProblem is an invalid row, by its line in the file.
@@ -34,6 +37,7 @@ type ImportReport struct {
 	Written     bool            `json:"written"`
 	Rows        int             `json:"rows"`
 	Created     int             `json:"created"`
+	Invited     int             `json:"invited"`
 	Updated     int             `json:"updated"`
 	Unchanged   int             `json:"unchanged"`
 	Invalid     []ImportProblem `json:"invalid"`
@@ -171,6 +175,16 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			return err
 		}
 		rep.Created = len(fresh)
+		if opts.Invite != nil && !opts.DryRun && len(fresh) > 0 {
+			ids := make([]string, len(fresh))
+			for i, r := range fresh {
+				ids[i] = r.ID
+			}
+			if err := opts.Invite(ctx, tx, tenantID, ids...); err != nil {
+				return err
+			}
+			rep.Invited = len(ids)
+		}
 		var missing []string
 		for _, u := range staff {
 			keep := seen[u.ID] || !u.Active || u.ID == actor.UserID ||

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// MailEvent is one reason to write one person an e-mail: an invitation, a reminder, a digest.
+// EventKey is unique: the same reminder found twice is recorded once.
+type MailEvent struct {
+	bun.BaseModel `bun:"table:mail_events,alias:me"`
+
+	ID        string            `bun:"id,pk"`
+	TenantID  string            `bun:"tenant_id"`
+	UserID    string            `bun:"user_id"`
+	Kind      string            `bun:"kind"`
+	EventKey  string            `bun:"event_key"`
+	Data      map[string]string `bun:"-"`
+	DataJSON  string            `bun:"data"`
+	CreatedAt time.Time         `bun:"created_at"`
+	SentAt    *time.Time        `bun:"sent_at"`
+	Outcome   string            `bun:"outcome,nullzero"` // sent, skipped, failed
+	Error     string            `bun:"error,nullzero"`
+}
+
+// Outcomes of a mail event.
+const (
+	MailSent    = "sent"
+	MailSkipped = "skipped" // nothing to send any more (user deactivated, course done meanwhile)
+	MailFailed  = "failed"  // the server refused for good
+)
+
+// RecordMailEvent stores e unless an event with the same key exists; created says which.
+func (s *Store) RecordMailEvent(ctx context.Context, e *MailEvent) (created bool, err error) {
+	e.ID, e.CreatedAt = newID(), s.now()
+	e.DataJSON = "{}"
+	if len(e.Data) > 0 {
+		b, err := json.Marshal(e.Data)
+		if err != nil {
+			return false, err
+		}
+		e.DataJSON = string(b)
+	}
+	res, err := s.db.NewInsert().Model(e).On("CONFLICT (event_key) DO NOTHING").Exec(ctx)
+	if err != nil {
+		return false, dbErr("record mail event", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// InsertMailEvents stores events whose keys are new by construction (invitations carry a
+// fresh nonce), in batches of 500.
+func (s *Store) InsertMailEvents(ctx context.Context, events []*MailEvent) error {
+	now := s.now()
+	for start := 0; start < len(events); start += 500 {
+		chunk := events[start:min(start+500, len(events))]
+		for _, e := range chunk {
+			e.ID, e.CreatedAt, e.DataJSON = newID(), now, "{}"
+			if len(e.Data) > 0 {
+				b, err := json.Marshal(e.Data)
+				if err != nil {
+					return err
+				}
+				e.DataJSON = string(b)
+			}
+		}
+		if _, err := s.db.NewInsert().Model(&chunk).Exec(ctx); err != nil {
+			return dbErr("record mail events", err)
+		}
+	}
+	return nil
+}
+
+// MailEventByID loads an event.
+func (s *Store) MailEventByID(ctx context.Context, id string) (MailEvent, error) {
+	var e MailEvent
+	if err := checkID("mail event", id); err != nil {
+		return e, err
+	}
+	if err := s.db.NewSelect().Model(&e).Where("me.id = ?", id).Scan(ctx); err != nil {
+		return e, dbErr("mail event", err)
+	}
+	if err := json.Unmarshal([]byte(e.DataJSON), &e.Data); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// FinishMailEvent records how an event ended; an event that has an outcome is never sent again.
+func (s *Store) FinishMailEvent(ctx context.Context, id, outcome, errText string) error {
+	q := s.db.NewUpdate().Model((*MailEvent)(nil)).Set("outcome = ?", outcome).Where("id = ?", id)
+	if outcome == MailSent {
+		q = q.Set("sent_at = ?", s.now())
+	}
+	if errText != "" {
+		q = q.Set("error = ?", errText)
+	}
+	_, err := q.Exec(ctx)
+	return dbErr("finish mail event", err)
+}
+
+// MailEventsOf lists a user's mail events, newest first (their data export, tests).
+func (s *Store) MailEventsOf(ctx context.Context, userID string) ([]MailEvent, error) {
+	var es []MailEvent
+	err := s.db.NewSelect().Model(&es).Where("me.user_id = ?", userID).OrderExpr("me.created_at DESC, me.id DESC").Scan(ctx)
+	return es, dbErr("mail events", err)
+}
+
+// DeleteMailEventsBefore removes events created before t; their keys only need to outlive
+// the window in which the same reminder could be found again.
+func (s *Store) DeleteMailEventsBefore(ctx context.Context, t time.Time) (int64, error) {
+	res, err := s.db.NewDelete().Model((*MailEvent)(nil)).Where("created_at < ?", t).Exec(ctx)
+	if err != nil {
+		return 0, dbErr("delete mail events", err)
+	}
+	return res.RowsAffected()
+}
+
+// SQLDB is the connection pool, for libraries that work on database/sql (the job queue).
+func (s *Store) SQLDB() *sql.DB { return s.root.DB }
+
+// SQLTx is the transaction this Store is bound to, or nil outside InTx; the job queue inserts
+// jobs in it so that a job exists exactly when the row it is about does.
+func (s *Store) SQLTx() *sql.Tx {
+	if tx, ok := s.db.(bun.Tx); ok {
+		return tx.Tx
+	}
+	return nil
+}

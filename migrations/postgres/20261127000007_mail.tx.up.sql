@@ -1,0 +1,19 @@
+-- One row per reason to write someone an e-mail. The unique key is what makes a reminder go
+-- out once: the scanner may find the same due date every hour, but only the first insert of
+-- its key creates a row and a send job (in the same transaction).
+CREATE TABLE mail_events (
+    id         uuid PRIMARY KEY,
+    tenant_id  uuid NOT NULL REFERENCES tenants (id),
+    user_id    uuid NOT NULL REFERENCES users (id),
+    kind       text NOT NULL,
+    event_key  text NOT NULL UNIQUE,
+    data       text NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL,
+    sent_at    timestamptz,
+    outcome    text,
+    error      text
+);
+--bun:split
+CREATE INDEX mail_events_user ON mail_events (user_id, created_at);
+--bun:split
+CREATE INDEX mail_events_created ON mail_events (created_at);
