@@ -116,7 +116,9 @@ type RejectedError struct {
 	Err     error
 }
 
-func (e *RejectedError) Error() string { return "smtp: recipient " + e.Address + " refused: " + e.Err.Error() }
+func (e *RejectedError) Error() string {
+	return "smtp: recipient " + e.Address + " refused: " + e.Err.Error()
+}
 func (e *RejectedError) Unwrap() error { return e.Err }
 
 // Permanent reports whether the server refused for good (a 5xx reply).
