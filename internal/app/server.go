@@ -24,9 +24,9 @@ import (
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
-	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/mail"
 	"github.com/wachsam/wachsam/internal/notify"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )

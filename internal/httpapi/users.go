@@ -8,8 +8,8 @@ import (
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
-	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/notify"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
