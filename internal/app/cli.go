@@ -31,7 +31,7 @@ Usage:
   wachsam user create --tenant S --email E --name N --role R [--password-stdin]
                                               create a user (roles: learner, hr, admin, operator;
                                               without --password-stdin a set-password link is printed)
-  wachsam user import --tenant S FILE [--dry-run] [--skip-invalid] [--deactivate-missing]
+  wachsam user import --tenant S FILE [--dry-run] [--skip-invalid] [--deactivate-missing] [--invite]
                                               import staff from a CSV file (exit 1 if any row is invalid)
   wachsam course validate [--format text|json] DIR
                                               check a course tree; exit 1 on any error

@@ -11,6 +11,7 @@ import (
 	"github.com/wachsam/wachsam/internal/config"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/notify"
 	"github.com/wachsam/wachsam/internal/staffimport"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -21,12 +22,13 @@ func userImport(ctx context.Context, args []string, io IO) error {
 	dryRun := fs.Bool("dry-run", false, "show what would change, change nothing")
 	skipInvalid := fs.Bool("skip-invalid", false, "import the valid rows even if some are invalid")
 	deactivate := fs.Bool("deactivate-missing", false, "deactivate learners who are not in the file")
+	invite := fs.Bool("invite", false, "e-mail the people the import creates an invitation (needs WACHSAM_SMTP_HOST)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if *tenant == "" || len(rest) != 1 {
-		return errors.New("usage: wachsam user import --tenant S FILE [--dry-run] [--skip-invalid] [--deactivate-missing]")
+		return errors.New("usage: wachsam user import --tenant S FILE [--dry-run] [--skip-invalid] [--deactivate-missing] [--invite]")
 	}
 	return withStore(ctx, io, func(cfg *config.Config, st *store.Store, log *slog.Logger) error {
 		f, err := os.Open(rest[0])
@@ -48,7 +50,19 @@ func userImport(ctx context.Context, args []string, io IO) error {
 		if err != nil {
 			return err
 		}
-		rep, err := id.ImportStaff(ctx, store.TenantScope(t.ID), cliActor, parsed, identity.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid, DeactivateMissing: *deactivate})
+		opts := identity.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid, DeactivateMissing: *deactivate}
+		if *invite {
+			if !cfg.SMTP.Enabled() {
+				return fmt.Errorf("--invite needs e-mail: %w", notify.ErrDisabled)
+			}
+			// Only queued here; the running server's workers send them.
+			n, err := newNotifier(cfg, &Server{Store: st, Identity: id}, log)
+			if err != nil {
+				return err
+			}
+			opts.Invite = n.Invite
+		}
+		rep, err := id.ImportStaff(ctx, store.TenantScope(t.ID), cliActor, parsed, opts)
 		if err != nil {
 			return describe(err)
 		}
@@ -72,6 +86,9 @@ func printImport(io IO, rep identity.ImportReport, deactivate bool) {
 		verb = "nothing written because of invalid rows (use --skip-invalid to import the valid ones)"
 	}
 	fmt.Fprintf(io.Stdout, "%s: %d rows, %d created, %d updated, %d unchanged, %d invalid\n", verb, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, len(rep.Invalid))
+	if rep.Invited > 0 {
+		fmt.Fprintf(io.Stdout, "%d invitations queued; the server sends them\n", rep.Invited)
+	}
 	if len(rep.Deactivated) > 0 {
 		what := "not in the file (add --deactivate-missing to deactivate them)"
 		switch {

@@ -169,6 +169,7 @@ func newNotifier(cfg *config.Config, srv *Server, log *slog.Logger) (*notify.Not
 	o := notify.Options{
 		Store: srv.Store, Identity: srv.Identity, Catalog: srv.Catalog, Templates: templates,
 		BaseURL: cfg.BaseURL, PerMinute: cfg.SMTP.PerMinute, Logger: log, PollInterval: cfg.JobPollInterval,
+		ScanInterval: cfg.ReminderScanInterval,
 	}
 	if cfg.SMTP.Enabled() {
 		from, err := netmail.ParseAddress(cfg.SMTP.From)

@@ -16,5 +16,5 @@ func newWeb(cfg *config.Config, srv *Server, messages *i18n.Catalog, exportData 
 		return nil, err
 	}
 	return web.New(web.Options{Store: srv.Store, Identity: srv.Identity, Frontend: frontend.Templates, Static: static, Catalog: messages,
-		Courses: srv.Catalog, Learning: srv.Learning, RenderPDF: srv.renderCertificate, ExportData: exportData, RefreshTTL: cfg.RefreshTokenTTL, TLS: cfg.TLS(), Log: srv.Log})
+		Courses: srv.Catalog, Learning: srv.Learning, RenderPDF: srv.renderCertificate, ExportData: exportData, RefreshTTL: cfg.RefreshTokenTTL, Mail: cfg.SMTP.Enabled(), TLS: cfg.TLS(), Log: srv.Log})
 }

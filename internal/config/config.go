@@ -42,6 +42,8 @@ type Config struct {
 	SMTP              SMTP
 	// JobPollInterval is how often idle background workers look for work (mails).
 	JobPollInterval time.Duration
+	// ReminderScanInterval is how often reminders are looked for; 0 turns the scan off.
+	ReminderScanInterval time.Duration
 
 	baseFromAddr bool // WACHSAM_BASE_URL was not set: links point at the listen address
 }
@@ -182,7 +184,8 @@ func Load(src Source) (*Config, error) {
 			TLS:       r.str("WACHSAM_SMTP_TLS", "starttls"),
 			PerMinute: r.integer("WACHSAM_MAIL_PER_MINUTE", 60),
 		},
-		JobPollInterval: r.duration("WACHSAM_JOB_POLL_INTERVAL", 2*time.Second),
+		JobPollInterval:      r.duration("WACHSAM_JOB_POLL_INTERVAL", 2*time.Second),
+		ReminderScanInterval: r.duration("WACHSAM_REMINDER_SCAN_INTERVAL", time.Hour),
 	}
 	base := r.str("WACHSAM_BASE_URL", "")
 	if base == "" {
@@ -259,6 +262,9 @@ func (c *Config) validate(r *reader, base string) {
 		r.fail("WACHSAM_LOG_LEVEL must be debug, info, warn or error, got %q", c.LogLevel)
 	}
 	c.validateSMTP(r)
+	if c.ReminderScanInterval != 0 && c.ReminderScanInterval < time.Minute {
+		r.fail("WACHSAM_REMINDER_SCAN_INTERVAL must be 0 (off) or at least 1m, got %s", c.ReminderScanInterval)
+	}
 	if c.JobPollInterval < 10*time.Millisecond || c.JobPollInterval > time.Minute {
 		r.fail("WACHSAM_JOB_POLL_INTERVAL must be between 10ms and 1m, got %s", c.JobPollInterval)
 	}

@@ -64,6 +64,7 @@ func (a *API) Register(app *fiber.App) {
 	v1.Get("/reports/compliance", aggregates, a.complianceReport)
 	v1.Get("/reports/compliance.csv", aggregates, a.complianceCSV)
 	v1.Get("/reports/compliance.xlsx", aggregates, a.complianceXLSX)
+	v1.Get("/reports/compliance.pdf", aggregates, a.compliancePDF)
 	v1.Get("/reports/courses/:slug/statistics", aggregates, a.statisticsReport)
 	v1.Get("/reports/courses/:slug/statistics.csv", aggregates, a.statisticsCSV)
 	// Named lists: never for operators, who see municipalities only in aggregate.

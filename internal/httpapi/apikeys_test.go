@@ -109,6 +109,7 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 		}{
 			{aggregates, "/api/v1/reports/compliance?course=basis"},
 			{aggregates, "/api/v1/reports/compliance.csv?course=basis"},
+			{aggregates, "/api/v1/reports/compliance.pdf?course=basis"},
 			{aggregates, "/api/v1/reports/compliance.xlsx?course=basis"},
 			{aggregates, "/api/v1/reports/courses/basis/statistics"},
 			{aggregates, "/api/v1/reports/courses/basis/statistics.csv"},

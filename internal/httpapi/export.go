@@ -15,6 +15,16 @@ type personalDataJSON struct {
 	Profile      any               `json:"profile"`
 	Enrolments   []enrolmentJSON   `json:"enrolments"`
 	Certificates []certificateJSON `json:"certificates"`
+	Mails        []mailRecord      `json:"mails"`
+}
+
+// mailRecord is an e-mail Wachsam wrote (or decided not to write) to the user; the text itself
+// is not kept.
+type mailRecord struct {
+	Kind      string     `json:"kind"`
+	CreatedAt time.Time  `json:"created_at"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+	Outcome   string     `json:"outcome,omitempty"`
 }
 
 type enrolmentJSON struct {
@@ -81,6 +91,14 @@ func (a *API) ExportMyData(c *fiber.Ctx) error {
 	}
 	for _, cert := range certs {
 		out.Certificates = append(out.Certificates, a.certificateOf(cert))
+	}
+	mails, err := a.Store.MailEventsOf(ctx, p.UserID)
+	if err != nil {
+		return err
+	}
+	out.Mails = make([]mailRecord, len(mails))
+	for i, m := range mails {
+		out.Mails[i] = mailRecord{Kind: m.Kind, CreatedAt: m.CreatedAt, SentAt: m.SentAt, Outcome: m.Outcome}
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="wachsam-meine-daten.json"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -91,6 +91,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/reports/compliance", path: "/api/v1/reports/compliance?course=basis&tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/reports/compliance.csv", path: "/api/v1/reports/compliance.csv?course=basis&tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/reports/compliance.xlsx", path: "/api/v1/reports/compliance.xlsx?course=basis&tenant=a", roles: staff},
+			{method: "GET", route: "/api/v1/reports/compliance.pdf", path: "/api/v1/reports/compliance.pdf?course=basis&tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/reports/courses/:slug/statistics", path: "/api/v1/reports/courses/basis/statistics?tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/reports/courses/:slug/statistics.csv", path: "/api/v1/reports/courses/basis/statistics.csv?tenant=a", roles: staff},
 			{method: "GET", route: "/api/v1/admin/api-keys", path: "/api/v1/admin/api-keys?tenant=a", roles: admins},

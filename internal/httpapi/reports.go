@@ -109,6 +109,26 @@ func (a *API) complianceXLSX(c *fiber.Ctx) error {
 	return c.Send(buf.Bytes())
 }
 
+// compliancePDF is the same table as an A4 summary with a bar per org unit, for files and
+// meetings of the staff council.
+func (a *API) compliancePDF(c *fiber.Ctx) error {
+	t, err := a.reportTenant(c)
+	if err != nil {
+		return err
+	}
+	rep, err := a.Reports.Compliance(c.UserContext(), t, c.Query("course"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WritePDF(&buf, rep, t.Name, exportLang(c)); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="compliance-`+rep.Course+`.pdf"`)
+	return c.Send(buf.Bytes())
+}
+
 type learnerJSON struct {
 	Name           string     `json:"name"`
 	Email          string     `json:"email"`

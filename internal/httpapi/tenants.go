@@ -14,6 +14,7 @@ type tenantPatch struct {
 		DefaultLanguage *string `json:"default_language"`
 		MinGroupSize    *int    `json:"min_group_size"`
 		NamedReports    *bool   `json:"named_reports"`
+		ReminderMails   *bool   `json:"reminder_mails"`
 	} `json:"settings"`
 }
 
@@ -30,6 +31,9 @@ func (p tenantPatch) apply(t *model.Tenant) {
 		}
 		if s.NamedReports != nil {
 			t.Settings.NamedReports = *s.NamedReports
+		}
+		if s.ReminderMails != nil {
+			t.Settings.ReminderMails = *s.ReminderMails
 		}
 	}
 }
@@ -89,6 +93,8 @@ func (a *API) createTenant(c *fiber.Ctx) error {
 		Name     string          `json:"name"`
 		Settings *model.Settings `json:"settings"`
 	}
+	defaults := model.DefaultSettings()
+	in.Settings = &defaults // settings left out of the body keep their defaults
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}

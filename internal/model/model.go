@@ -70,11 +70,14 @@ type Settings struct {
 	MinGroupSize int `json:"min_group_size"`
 	// NamedReports allows named lists (evidence of mandatory training) for hr and admin.
 	NamedReports bool `json:"named_reports"`
+	// ReminderMails sends learners reminders about mandatory training and HR a weekly digest
+	// (invitations go out regardless). Off where the staff council has not agreed to them.
+	ReminderMails bool `json:"reminder_mails"`
 }
 
 // DefaultSettings are what a new tenant starts with.
 func DefaultSettings() Settings {
-	return Settings{DefaultLanguage: "de", MinGroupSize: 5, NamedReports: true}
+	return Settings{DefaultLanguage: "de", MinGroupSize: 5, NamedReports: true, ReminderMails: true}
 }
 
 // OrgUnit is a node in a tenant's organisation tree, addressed by its path

@@ -70,6 +70,14 @@ func TestInvitationMailCarriesAWorkingSetPasswordLink(t *testing.T) {
 		}
 		e.Token(de) // and the new user can sign in
 
+		// The privacy page names the mails, and the user's data export lists theirs.
+		if page := e.Send(httptest.NewRequest("GET", "/datenschutz", nil)); !strings.Contains(page.Body, "E-Mails:") || !strings.Contains(page.Body, "13 Monate") {
+			t.Errorf("privacy page does not mention mails:\n%s", page.Body)
+		}
+		if export := e.Do("GET", "/api/v1/me/export", e.Token(de), nil); !strings.Contains(export.Body, `"kind":"invitation"`) || !strings.Contains(export.Body, `"outcome":"sent"`) {
+			t.Errorf("data export lacks the invitation: %s", export.Body)
+		}
+
 		// Inviting again someone who has a password is refused with what to do instead.
 		var users []model.User
 		e.Do("GET", "/api/v1/admin/users?q="+de, token, nil).JSON(t, &users)

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	netmail "net/mail"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -52,6 +53,9 @@ type Options struct {
 	PerMinute int
 	// PollInterval is how often idle workers look for new jobs (default 1 s; tests use less).
 	PollInterval time.Duration
+	// ScanInterval is how often reminders are looked for (hourly in production); 0 = never
+	// by itself (tests call Scan).
+	ScanInterval time.Duration
 	Logger       *slog.Logger
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
@@ -60,6 +64,7 @@ type Options struct {
 // Notifier queues and sends mail.
 type Notifier struct {
 	o        Options
+	clock    atomic.Pointer[func() time.Time]
 	client   *river.Client[*sql.Tx]
 	throttle *throttle
 }
@@ -102,13 +107,24 @@ func New(o Options) (*Notifier, error) {
 		o.Now = time.Now
 	}
 	n := &Notifier{o: o, throttle: newThrottle(o.PerMinute)}
+	n.SetClock(o.Now)
 	workers := river.NewWorkers()
 	if err := river.AddWorkerSafely(workers, &sendWorker{n: n}); err != nil {
 		return nil, err
 	}
+	if err := river.AddWorkerSafely(workers, &scanWorker{n: n}); err != nil {
+		return nil, err
+	}
+	var periodic []*river.PeriodicJob
+	if o.ScanInterval > 0 {
+		periodic = append(periodic, river.NewPeriodicJob(river.PeriodicInterval(o.ScanInterval),
+			func() (river.JobArgs, *river.InsertOpts) { return scanArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "reminder_scan", RunOnStart: true}))
+	}
 	client, err := river.NewClient(driverFor(o.Store), &river.Config{
 		Queues:            map[string]river.QueueConfig{queueMail: {MaxWorkers: 2}},
 		Workers:           workers,
+		PeriodicJobs:      periodic,
 		FetchPollInterval: o.PollInterval,
 		FetchCooldown:     min(o.PollInterval, 100*time.Millisecond),
 		Logger:            o.Logger.With("component", "jobs"),
@@ -122,6 +138,12 @@ func New(o Options) (*Notifier, error) {
 	n.client = client
 	return n, nil
 }
+
+// SetClock replaces the clock by which workers judge whether a reminder still applies (tests
+// move it forward between scans).
+func (n *Notifier) SetClock(now func() time.Time) { n.clock.Store(&now) }
+
+func (n *Notifier) now() time.Time { return (*n.clock.Load())() }
 
 // Enabled reports whether mails can be sent.
 func (n *Notifier) Enabled() bool { return n != nil && n.o.Sender != nil }

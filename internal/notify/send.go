@@ -109,7 +109,7 @@ func (n *Notifier) compose(ctx context.Context, ev store.MailEvent) (wmail.Messa
 	}
 	return wmail.Message{
 		From: n.o.From, To: mail.Address{Name: user.Name, Address: user.Email},
-		Subject: subject, Text: text, HTML: html, ID: "wachsam-" + ev.ID, Date: n.o.Now(),
+		Subject: subject, Text: text, HTML: html, ID: "wachsam-" + ev.ID, Date: n.now(),
 	}, "", nil
 }
 
@@ -124,7 +124,7 @@ func (n *Notifier) invitation(ctx context.Context, user model.User, v *view) (st
 		return "", err
 	}
 	v.Link = link
-	v.Until = v.date(n.o.Now().Add(n.o.Identity.SetPasswordLinkTTL()))
+	v.Until = v.date(n.now().Add(n.o.Identity.SetPasswordLinkTTL()))
 	return "", nil
 }
 
@@ -135,6 +135,7 @@ type view struct {
 	Until                 string // a formatted date: the link's expiry, a due date, a certificate's end
 	Course                string
 	Days                  int
+	Digest                []DigestRow
 	lang                  string
 }
 

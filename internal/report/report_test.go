@@ -3,6 +3,8 @@ package report_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +111,24 @@ func TestComplianceSuppressesSmallGroupsInEveryFormat(t *testing.T) {
 			t.Errorf("xlsx rows: %v", rows)
 		}
 
+		pdf := e.Do("GET", "/api/v1/reports/compliance.pdf?course=basis", hr, nil)
+		if pdf.StatusCode != 200 || !strings.HasPrefix(pdf.Body, "%PDF-") || pdf.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("pdf: %d %s", pdf.StatusCode, pdf.Header)
+		}
+		if text := pdfText(t, pdf.Body); text != "" {
+			for _, line := range strings.Split(text, "\n") {
+				if rest, ok := strings.CutPrefix(line, "Fachbereich 2"); ok && strings.TrimSpace(rest) != "zu kleine Gruppe" {
+					t.Errorf("pdf shows a suppressed group's numbers: %q", line)
+				}
+				if rest, ok := strings.CutPrefix(line, "Fachbereich 1/Team"); ok && strings.Join(strings.Fields(rest), " ") != "6 3 1 0 50" {
+					t.Errorf("pdf row: %q", line)
+				}
+			}
+			if !strings.Contains(text, "Stadt ") || !strings.Contains(text, "Mindestgruppengröße") {
+				t.Errorf("pdf text:\n%s", text)
+			}
+		}
+
 		// Forty days on, the open ones are overdue.
 		e.Srv.Store.SetClock(func() time.Time { return time.Now().UTC().AddDate(0, 0, 40) })
 		e.Do("GET", "/api/v1/reports/compliance?course=basis", hr, nil).JSON(t, &rep)
@@ -178,4 +198,25 @@ func TestNamedListsAreLimitedAndAudited(t *testing.T) {
 			t.Errorf("named lists off: %d %s", r.StatusCode, r.Body)
 		}
 	})
+}
+
+// pdfText extracts a PDF's text with pdftotext (poppler-utils, which CI installs), one table
+// row per line; "" when the tool is missing outside CI.
+func pdfText(t *testing.T, pdf string) string {
+	t.Helper()
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("pdftotext is missing; CI installs poppler-utils")
+		}
+		t.Log("pdftotext not installed: the PDF's text is not checked")
+		return ""
+	}
+	cmd := exec.Command(bin, "-layout", "-", "-")
+	cmd.Stdin = strings.NewReader(pdf)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
 }

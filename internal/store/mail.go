@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+
+	"github.com/wachsam/wachsam/internal/model"
 )
 
 // MailEvent is one reason to write one person an e-mail: an invitation, a reminder, a digest.
@@ -119,6 +121,31 @@ func (s *Store) DeleteMailEventsBefore(ctx context.Context, t time.Time) (int64,
 		return 0, dbErr("delete mail events", err)
 	}
 	return res.RowsAffected()
+}
+
+// MailEventKeysSince returns the keys of a tenant's mail events created at or after t, so that
+// a reminder scan writes only events that are new.
+func (s *Store) MailEventKeysSince(ctx context.Context, tenantID string, t time.Time) (map[string]bool, error) {
+	var keys []string
+	err := s.db.NewSelect().Model((*MailEvent)(nil)).Column("event_key").
+		Where("tenant_id = ? AND created_at >= ?", tenantID, t).Scan(ctx, &keys)
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out, dbErr("mail event keys", err)
+}
+
+// ActiveUsersWithRole lists a tenant's active users holding role (the digest's recipients).
+func (s *Store) ActiveUsersWithRole(ctx context.Context, tenantID string, role model.Role) ([]model.User, error) {
+	var rows []userRow
+	err := s.selectUsers(&rows).Where("u.tenant_id = ? AND u.active", tenantID).
+		Where("EXISTS (SELECT 1 FROM user_roles AS ur WHERE ur.user_id = u.id AND ur.role = ?)", string(role)).
+		OrderExpr("u.name, u.id").Scan(ctx)
+	if err != nil {
+		return nil, dbErr("users with role", err)
+	}
+	return s.withRoles(ctx, rows)
 }
 
 // SQLDB is the connection pool, for libraries that work on database/sql (the job queue).

@@ -382,9 +382,11 @@ func (w *Web) verifyPage(c *fiber.Ctx) error {
 }
 
 type privacyData struct {
-	MinGroupSize int
-	NamedReports bool
-	RefreshDays  int
+	MinGroupSize  int
+	NamedReports  bool
+	RefreshDays   int
+	Mail          bool // e-mail is configured
+	ReminderMails bool
 }
 
 // privacyPage lists, from the live configuration, which personal data Wachsam keeps, why, for
@@ -396,7 +398,8 @@ func (w *Web) privacyPage(c *fiber.Ctx) error {
 			settings = t.Settings
 		}
 	}
-	d := privacyData{MinGroupSize: settings.MinGroupSize, NamedReports: settings.NamedReports, RefreshDays: int(w.refreshTTL.Hours() / 24)}
+	d := privacyData{MinGroupSize: settings.MinGroupSize, NamedReports: settings.NamedReports, RefreshDays: int(w.refreshTTL.Hours() / 24),
+		Mail: w.mail, ReminderMails: settings.ReminderMails}
 	return w.renderUser(c, fiber.StatusOK, "privacy", "privacy.title", &View{Data: d})
 }
 

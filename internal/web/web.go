@@ -48,6 +48,7 @@ type Web struct {
 	// exportData sends the signed-in user's data (the API's handler, shared).
 	exportData fiber.Handler
 	refreshTTL time.Duration
+	mail       bool
 	tpl        *templates
 	static     fs.FS
 	tls        bool
@@ -68,7 +69,9 @@ type Options struct {
 	// ExportData sends the signed-in user's personal data as JSON.
 	ExportData fiber.Handler
 	RefreshTTL time.Duration
-	TLS        bool
+	// Mail says whether e-mail is configured (the privacy page lists mails only then).
+	Mail bool
+	TLS  bool
 	Log        *slog.Logger
 }
 
@@ -78,7 +81,7 @@ func New(o Options) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
 }
 
 // Register mounts the pages on app.

@@ -17,3 +17,6 @@ CREATE TABLE mail_events (
 CREATE INDEX mail_events_user ON mail_events (user_id, created_at);
 --bun:split
 CREATE INDEX mail_events_created ON mail_events (created_at);
+--bun:split
+-- The staff council may not have agreed to reminders: a tenant can switch them off.
+ALTER TABLE tenants ADD COLUMN reminder_mails BOOLEAN NOT NULL DEFAULT 1;
