@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/wachsam/wachsam/courses"
 	"github.com/wachsam/wachsam/internal/catalog"
@@ -47,6 +48,7 @@ func (s *Server) Start(ctx context.Context) error {
 	if err := s.Notify.Start(ctx); err != nil {
 		return err
 	}
+	go s.retentionLoop(ctx)
 	if s.poller != nil {
 		go s.poller.Run(ctx)
 		return nil
@@ -78,4 +80,27 @@ func (s *Server) triggerGitSync() bool {
 	}
 	s.poller.Trigger()
 	return true
+}
+
+// retentionLoop anonymises people whose retention period has run out, shortly after start and
+// then every six hours. Anonymising is idempotent, so instances running it side by side do no
+// harm, and a missed run only delays it.
+func (s *Server) retentionLoop(ctx context.Context) {
+	timer := time.NewTimer(time.Minute)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		}
+		n, err := s.Identity.ApplyRetention(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.Log.Error("retention: anonymising failed; retrying in six hours", "error", err.Error())
+		case n > 0:
+			s.Log.Info("retention: people anonymised", "count", n)
+		}
+		timer.Reset(6 * time.Hour)
+	}
 }

@@ -95,6 +95,7 @@ func (a *API) Register(app *fiber.App) {
 	authed.Patch("/admin/users/:id", httpx.Require(staff...), a.updateUser)
 	authed.Post("/admin/users/:id/set-password-link", httpx.Require(staff...), a.setPasswordLink)
 	authed.Post("/admin/users/:id/invite", httpx.Require(staff...), a.inviteUser)
+	authed.Post("/admin/users/:id/anonymise", httpx.Require(admins...), a.anonymiseUser)
 	authed.Get("/admin/org-units", httpx.Require(staff...), a.listOrgUnits)
 	authed.Post("/admin/org-units", httpx.Require(staff...), a.createOrgUnit)
 	authed.Patch("/admin/org-units/:id", httpx.Require(staff...), a.renameOrgUnit)

@@ -107,6 +107,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/admin/users/:id", path: "/api/v1/admin/users/" + userA.ID, roles: staff},
 			{method: "PATCH", route: "/api/v1/admin/users/:id", path: "/api/v1/admin/users/" + userA.ID, roles: staff, body: map[string]any{"name": "Übernommen"}},
 			{method: "POST", route: "/api/v1/admin/users/:id/set-password-link", path: "/api/v1/admin/users/" + userA.ID + "/set-password-link", roles: staff},
+			{method: "POST", route: "/api/v1/admin/users/:id/anonymise", path: "/api/v1/admin/users/" + userA.ID + "/anonymise", roles: admins},
 			{method: "POST", route: "/api/v1/admin/users/:id/invite", path: "/api/v1/admin/users/" + userA.ID + "/invite", roles: staff},
 			{method: "GET", route: "/api/v1/admin/org-units", path: "/api/v1/admin/org-units?tenant=a", roles: staff},
 			{method: "POST", route: "/api/v1/admin/org-units", path: "/api/v1/admin/org-units?tenant=a", roles: staff, body: map[string]any{"path": "Fremd"}},

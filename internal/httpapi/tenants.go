@@ -15,6 +15,7 @@ type tenantPatch struct {
 		MinGroupSize    *int    `json:"min_group_size"`
 		NamedReports    *bool   `json:"named_reports"`
 		ReminderMails   *bool   `json:"reminder_mails"`
+		RetentionDays   *int    `json:"retention_days"`
 	} `json:"settings"`
 }
 
@@ -34,6 +35,9 @@ func (p tenantPatch) apply(t *model.Tenant) {
 		}
 		if s.ReminderMails != nil {
 			t.Settings.ReminderMails = *s.ReminderMails
+		}
+		if s.RetentionDays != nil {
+			t.Settings.RetentionDays = *s.RetentionDays
 		}
 	}
 }

@@ -190,3 +190,16 @@ func (a *API) inviteUser(c *fiber.Ctx) error {
 	}
 	return c.Status(fiber.StatusAccepted).JSON(fiber.Map{"invitation": "queued"})
 }
+
+// anonymiseUser removes what names a deactivated user, at once and for good (admins only).
+func (a *API) anonymiseUser(c *fiber.Ctx) error {
+	scope, err := httpx.ScopeOf(c, a.Store)
+	if err != nil {
+		return err
+	}
+	u, err := a.Identity.AnonymiseUser(c.UserContext(), scope, httpx.MustPrincipal(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(u)
+}

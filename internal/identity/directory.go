@@ -79,6 +79,9 @@ func checkTenantFields(v *model.ValidationError, name *string, st model.Settings
 	if st.MinGroupSize < 2 || st.MinGroupSize > 100 {
 		v.Add("settings.min_group_size", "must be between 2 and 100 (staff councils commonly agree on 5)")
 	}
+	if st.RetentionDays != 0 && (st.RetentionDays < 30 || st.RetentionDays > 3650) {
+		v.Add("settings.retention_days", "must be 0 (never anonymise by itself) or between 30 and 3650 days")
+	}
 }
 
 // UpdateTenant changes a tenant's name and settings.

@@ -73,11 +73,14 @@ type Settings struct {
 	// ReminderMails sends learners reminders about mandatory training and HR a weekly digest
 	// (invitations go out regardless). Off where the staff council has not agreed to them.
 	ReminderMails bool `json:"reminder_mails"`
+	// RetentionDays is how long after deactivation a person's data is kept before Wachsam
+	// anonymises it; 0 = never (the municipality anonymises by hand).
+	RetentionDays int `json:"retention_days"`
 }
 
 // DefaultSettings are what a new tenant starts with.
 func DefaultSettings() Settings {
-	return Settings{DefaultLanguage: "de", MinGroupSize: 5, NamedReports: true, ReminderMails: true}
+	return Settings{DefaultLanguage: "de", MinGroupSize: 5, NamedReports: true, ReminderMails: true, RetentionDays: 1095}
 }
 
 // OrgUnit is a node in a tenant's organisation tree, addressed by its path
@@ -105,6 +108,7 @@ type User struct {
 	HasPassword    bool       `json:"has_password"`
 	CreatedAt      time.Time  `json:"created_at"`
 	DeactivatedAt  *time.Time `json:"deactivated_at,omitempty"`
+	AnonymisedAt   *time.Time `json:"anonymised_at,omitempty"`
 }
 
 // HasRole reports whether u holds r.

@@ -20,6 +20,7 @@ type tenantRow struct {
 	MinGroupSize    int       `bun:"min_group_size"`
 	NamedReports    bool      `bun:"named_reports"`
 	ReminderMails   bool      `bun:"reminder_mails"`
+	RetentionDays   int       `bun:"retention_days"`
 	CreatedAt       time.Time `bun:"created_at"`
 	UpdatedAt       time.Time `bun:"updated_at"`
 }
@@ -27,7 +28,7 @@ type tenantRow struct {
 func (r *tenantRow) model() model.Tenant {
 	return model.Tenant{
 		ID: r.ID, Slug: r.Slug, Name: r.Name, Demo: r.Demo, CreatedAt: r.CreatedAt,
-		Settings: model.Settings{DefaultLanguage: r.DefaultLanguage, MinGroupSize: r.MinGroupSize, NamedReports: r.NamedReports, ReminderMails: r.ReminderMails},
+		Settings: model.Settings{DefaultLanguage: r.DefaultLanguage, MinGroupSize: r.MinGroupSize, NamedReports: r.NamedReports, ReminderMails: r.ReminderMails, RetentionDays: r.RetentionDays},
 	}
 }
 
@@ -37,7 +38,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *model.Tenant) error {
 	row := tenantRow{
 		ID: newID(), Slug: t.Slug, Name: t.Name, Demo: t.Demo,
 		DefaultLanguage: t.Settings.DefaultLanguage, MinGroupSize: t.Settings.MinGroupSize,
-		NamedReports: t.Settings.NamedReports, ReminderMails: t.Settings.ReminderMails, CreatedAt: now, UpdatedAt: now,
+		NamedReports: t.Settings.NamedReports, ReminderMails: t.Settings.ReminderMails, RetentionDays: t.Settings.RetentionDays, CreatedAt: now, UpdatedAt: now,
 	}
 	if _, err := s.db.NewInsert().Model(&row).Exec(ctx); err != nil {
 		return dbErr("create tenant "+t.Slug, err)
@@ -54,6 +55,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t *model.Tenant) error {
 		Set("min_group_size = ?", t.Settings.MinGroupSize).
 		Set("named_reports = ?", t.Settings.NamedReports).
 		Set("reminder_mails = ?", t.Settings.ReminderMails).
+		Set("retention_days = ?", t.Settings.RetentionDays).
 		Set("updated_at = ?", s.now()).
 		Where("id = ?", t.ID).Exec(ctx)
 	if err != nil {

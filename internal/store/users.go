@@ -27,6 +27,7 @@ type userRow struct {
 	CreatedAt      time.Time  `bun:"created_at"`
 	UpdatedAt      time.Time  `bun:"updated_at"`
 	DeactivatedAt  *time.Time `bun:"deactivated_at"`
+	AnonymisedAt   *time.Time `bun:"anonymised_at"`
 
 	OrgUnitPath string `bun:"org_unit_path,scanonly"`
 }
@@ -46,6 +47,7 @@ func (r *userRow) model(roles []model.Role) model.User {
 		ID: r.ID, TenantID: r.TenantID, Email: r.Email, Name: r.Name, EmployeeNumber: r.EmployeeNumber,
 		OrgUnitID: r.OrgUnitID, OrgUnitPath: r.OrgUnitPath, Language: r.Language, Roles: roles,
 		Active: r.Active, HasPassword: r.PasswordHash != "", CreatedAt: r.CreatedAt, DeactivatedAt: r.DeactivatedAt,
+		AnonymisedAt: r.AnonymisedAt,
 	}
 }
 

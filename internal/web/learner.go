@@ -387,6 +387,7 @@ type privacyData struct {
 	RefreshDays   int
 	Mail          bool // e-mail is configured
 	ReminderMails bool
+	RetentionDays int
 }
 
 // privacyPage lists, from the live configuration, which personal data Wachsam keeps, why, for
@@ -399,7 +400,7 @@ func (w *Web) privacyPage(c *fiber.Ctx) error {
 		}
 	}
 	d := privacyData{MinGroupSize: settings.MinGroupSize, NamedReports: settings.NamedReports, RefreshDays: int(w.refreshTTL.Hours() / 24),
-		Mail: w.mail, ReminderMails: settings.ReminderMails}
+		Mail: w.mail, ReminderMails: settings.ReminderMails, RetentionDays: settings.RetentionDays}
 	return w.renderUser(c, fiber.StatusOK, "privacy", "privacy.title", &View{Data: d})
 }
 

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/wachsam/wachsam/internal/model"
+)
+
+// AnonymisedName replaces the name of an anonymised person everywhere it was stored.
+const AnonymisedName = "—"
+
+// AnonymiseUser removes everything that names a deactivated user, in one transaction: name,
+// e-mail address (replaced by a unique placeholder), employee number, language and password;
+// sessions and set-password links; the e-mail events; the name on their certificates; the
+// reasons of exemptions and the notes of manual completions (they may hold health or family
+// matters); and their e-mail address as the target of audit entries. What remains — progress,
+// attempts, certificates' dates, the audit entries' actions — no longer points at a person,
+// and keeps statistics and audit trails whole.
+func (s *Store) AnonymiseUser(ctx context.Context, scope Scope, id string) (model.User, error) {
+	var out model.User
+	err := s.InTx(ctx, func(tx *Store) error {
+		u, err := tx.UserByID(ctx, scope, id)
+		if err != nil {
+			return err
+		}
+		if u.Active {
+			return model.Conflict("deactivate the user before anonymising them")
+		}
+		if u.AnonymisedAt != nil {
+			out = u
+			return nil
+		}
+		now := tx.now()
+		if _, err := tx.db.NewUpdate().Model((*userRow)(nil)).
+			Set("name = ?", AnonymisedName).Set("email = ?", "anonymised-"+u.ID+"@anonymised.invalid").
+			Set("employee_number = NULL").Set("language = NULL").Set("password_hash = NULL").
+			Set("anonymised_at = ?", now).Set("updated_at = ?", now).
+			Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return dbErr("anonymise user", err)
+		}
+		for _, q := range []struct{ sql, what string }{
+			{"DELETE FROM refresh_tokens WHERE user_id = ?", "sessions"},
+			{"DELETE FROM password_tokens WHERE user_id = ?", "set-password links"},
+			{"DELETE FROM mail_events WHERE user_id = ?", "mail events"},
+			{"UPDATE certificates SET holder_name = '" + AnonymisedName + "' WHERE user_id = ?", "certificates"},
+			{"UPDATE exemptions SET reason = '' WHERE user_id = ?", "exemptions"},
+			{"UPDATE manual_completions SET note = '' WHERE user_id = ?", "manual completions"},
+		} {
+			if _, err := tx.db.ExecContext(ctx, q.sql, u.ID); err != nil {
+				return dbErr("anonymise "+q.what, err)
+			}
+		}
+		if _, err := tx.db.NewUpdate().Table("audit_log").Set("target = ?", "anonymised:"+u.ID).
+			Where("tenant_id = ? AND target = ?", u.TenantID, u.Email).Exec(ctx); err != nil {
+			return dbErr("anonymise audit targets", err)
+		}
+		out, err = tx.UserByID(ctx, scope, id)
+		return err
+	})
+	return out, err
+}
+
+// DueForAnonymisation lists up to limit users of a tenant deactivated before cutoff and not
+// yet anonymised, longest deactivated first.
+func (s *Store) DueForAnonymisation(ctx context.Context, tenantID string, cutoff time.Time, limit int) ([]model.User, error) {
+	var rows []userRow
+	err := s.selectUsers(&rows).
+		Where("u.tenant_id = ? AND u.active = ? AND u.anonymised_at IS NULL AND u.deactivated_at < ?", tenantID, false, cutoff).
+		OrderExpr("u.deactivated_at, u.id").Limit(int64(limit)).Scan(ctx)
+	if err != nil {
+		return nil, dbErr("users due for anonymisation", err)
+	}
+	return s.withRoles(ctx, rows)
+}
