@@ -15,13 +15,13 @@ import (
 var pdfWords = map[string]map[string]string{
 	"de": {
 		"title": "Pflichtschulung: Stand der Teilnahme", "course": "Kurs", "tenant": "Kommune", "as_of": "Stand",
-		"min": "Gruppen mit weniger als %d Personen werden nicht ausgewiesen (Mindestgruppengröße); auch die Gesamtzeile lässt keine Rückschlüsse auf sie zu.",
+		"min":        "Gruppen mit weniger als %d Personen werden nicht ausgewiesen (Mindestgruppengröße); auch die Gesamtzeile lässt keine Rückschlüsse auf sie zu.",
 		"suppressed": "zu kleine Gruppe", "page": "Seite %d von {nb}", "rate": "Quote",
 		"legend": "Balken: abgeschlossen (dunkel), in Bearbeitung (mittel), überfällig (schraffiert), offen (hell).",
 	},
 	"en": {
 		"title": "Mandatory training: participation", "course": "Course", "tenant": "Municipality", "as_of": "As of",
-		"min": "Groups of fewer than %d people are not shown (minimum group size); the total does not reveal them either.",
+		"min":        "Groups of fewer than %d people are not shown (minimum group size); the total does not reveal them either.",
 		"suppressed": "group too small", "page": "Page %d of {nb}", "rate": "Rate",
 		"legend": "Bars: completed (dark), in progress (medium), overdue (hatched), open (light).",
 	},

@@ -72,7 +72,7 @@ type Options struct {
 	// Mail says whether e-mail is configured (the privacy page lists mails only then).
 	Mail bool
 	TLS  bool
-	Log        *slog.Logger
+	Log  *slog.Logger
 }
 
 // New parses the templates once.
