@@ -69,6 +69,7 @@ func (a *API) Register(app *fiber.App) {
 	v1.Get("/reports/courses/:slug/statistics.csv", aggregates, a.statisticsCSV)
 	// Named lists: never for operators, who see municipalities only in aggregate.
 	v1.Get("/reports/learners", httpx.Authorize(a.Identity, model.ScopeReportsNamed, model.RoleAdmin, model.RoleHR), a.learnersReport)
+	v1.Get("/reports/expiring", httpx.Authorize(a.Identity, model.ScopeReportsNamed, model.RoleAdmin, model.RoleHR), a.expiringReport)
 
 	authed := v1.Group("", httpx.Bearer(a.Identity))
 	authed.Get("/me", a.me)

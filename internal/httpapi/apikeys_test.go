@@ -115,6 +115,7 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 			{aggregates, "/api/v1/reports/courses/basis/statistics.csv"},
 			{aggregates, "/api/v1/reports/compliance?course=basis&tenant=a"},
 			{named, "/api/v1/reports/learners?course=basis"},
+			{named, "/api/v1/reports/expiring?days=30"},
 		}
 		for _, c := range allowed {
 			if r := e.Do("GET", c.path, c.key, nil); r.StatusCode != 200 {
@@ -126,6 +127,7 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 			body              any
 		}{
 			{aggregates, "GET", "/api/v1/reports/learners?course=basis", nil}, // lacks reports:named
+			{aggregates, "GET", "/api/v1/reports/expiring", nil},
 			{named, "GET", "/api/v1/reports/compliance?course=basis", nil},    // lacks reports:read
 			{named, "GET", "/api/v1/admin/users", nil},
 			{named, "GET", "/api/v1/admin/audit", nil},

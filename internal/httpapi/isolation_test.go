@@ -97,6 +97,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "GET", route: "/api/v1/admin/api-keys", path: "/api/v1/admin/api-keys?tenant=a", roles: admins},
 			{method: "POST", route: "/api/v1/admin/api-keys", path: "/api/v1/admin/api-keys?tenant=a", roles: admins, body: map[string]any{"name": "Fremd", "scopes": []string{"reports:read"}}},
 			{method: "DELETE", route: "/api/v1/admin/api-keys/:id", path: "/api/v1/admin/api-keys/" + keyA.ID, roles: admins},
+			{method: "GET", route: "/api/v1/reports/expiring", path: "/api/v1/reports/expiring?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "GET", route: "/api/v1/reports/learners", path: "/api/v1/reports/learners?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "POST", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "GET", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
