@@ -128,7 +128,7 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 		}{
 			{aggregates, "GET", "/api/v1/reports/learners?course=basis", nil}, // lacks reports:named
 			{aggregates, "GET", "/api/v1/reports/expiring", nil},
-			{named, "GET", "/api/v1/reports/compliance?course=basis", nil},    // lacks reports:read
+			{named, "GET", "/api/v1/reports/compliance?course=basis", nil}, // lacks reports:read
 			{named, "GET", "/api/v1/admin/users", nil},
 			{named, "GET", "/api/v1/admin/audit", nil},
 			{named, "GET", "/api/v1/admin/api-keys", nil},
