@@ -7,6 +7,9 @@
 # When `mailpit` is not on PATH it is built with `go install` at the pinned version (about a
 # minute on 2 cores with a warm module proxy).
 
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 WACHSAM_MAILPIT_VERSION="v1.33.1"
 WACHSAM_MAILPIT_SMTP="127.0.0.1:1025"
 WACHSAM_MAILPIT_HTTP="127.0.0.1:8025"
@@ -25,26 +28,8 @@ mailpit_cleanup() {
   fi
 }
 
-mailpit_append_exit_trap() {
-  local previous=""
-  if [ -n "$(trap -p EXIT)" ]; then
-    eval "set -- $(trap -p EXIT)"
-    previous="$3"
-  fi
-  if [ -n "$previous" ]; then
-    trap "$previous"$'\n''mailpit_cleanup' EXIT
-  else
-    trap 'mailpit_cleanup' EXIT
-  fi
-}
-
 mailpit_start() {
-  local gobin
-  gobin="$(go env GOPATH)/bin"
-  case ":$PATH:" in
-    *":$gobin:"*) ;;
-    *) export PATH="$PATH:$gobin" ;;
-  esac
+  ci_gobin_on_path
   if ! command -v mailpit >/dev/null 2>&1; then
     echo "installing github.com/axllent/mailpit@$WACHSAM_MAILPIT_VERSION"
     (cd / && go install "github.com/axllent/mailpit@$WACHSAM_MAILPIT_VERSION")
@@ -54,7 +39,7 @@ mailpit_start() {
     return 1
   fi
   WACHSAM_MAILPIT_DIR=$(mktemp -d /tmp/wachsam-mailpit.XXXXXX)
-  mailpit_append_exit_trap
+  ci_append_exit_trap mailpit_cleanup
   mailpit --smtp "$WACHSAM_MAILPIT_SMTP" --listen "$WACHSAM_MAILPIT_HTTP" \
     --database "$WACHSAM_MAILPIT_DIR/mailpit.db" --max 20000 --disable-version-check \
     >"$WACHSAM_MAILPIT_DIR/mailpit.log" 2>&1 &

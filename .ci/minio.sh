@@ -25,6 +25,9 @@
 # linked into Wachsam.
 
 # Names start with WACHSAM_ so that none can be mistaken for MinIO's own MINIO_* settings.
+# shellcheck source=.ci/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 WACHSAM_MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 WACHSAM_MINIO_ADDRESS="127.0.0.1:9000"
 WACHSAM_MINIO_CONSOLE_ADDRESS="127.0.0.1:9001"
@@ -48,29 +51,8 @@ minio_cleanup() {
   fi
 }
 
-# minio_append_exit_trap adds minio_cleanup to whatever EXIT trap is set. `trap -p EXIT`
-# prints `trap -- '<command>' EXIT` quoted for reuse, so eval-ing it into the positional
-# parameters (local to this function) recovers the command exactly.
-minio_append_exit_trap() {
-  local previous=""
-  if [ -n "$(trap -p EXIT)" ]; then
-    eval "set -- $(trap -p EXIT)"
-    previous="$3"
-  fi
-  if [ -n "$previous" ]; then
-    trap "$previous"$'\n''minio_cleanup' EXIT
-  else
-    trap 'minio_cleanup' EXIT
-  fi
-}
-
 minio_start() {
-  local gobin
-  gobin="$(go env GOPATH)/bin"
-  case ":$PATH:" in
-    *":$gobin:"*) ;;
-    *) export PATH="$PATH:$gobin" ;;
-  esac
+  ci_gobin_on_path
 
   if ! command -v minio >/dev/null 2>&1; then
     echo "installing github.com/minio/minio@$WACHSAM_MINIO_VERSION (slow on a fresh machine: ~16 min)"
@@ -88,7 +70,7 @@ minio_start() {
   fi
 
   WACHSAM_MINIO_DIR=$(mktemp -d /tmp/wachsam-minio.XXXXXX)
-  minio_append_exit_trap
+  ci_append_exit_trap minio_cleanup
   MINIO_ROOT_USER="$WACHSAM_MINIO_TEST_USER" MINIO_ROOT_PASSWORD="$WACHSAM_MINIO_TEST_PASSWORD" \
     MINIO_BROWSER=off MINIO_UPDATE=off \
     minio server "$WACHSAM_MINIO_DIR/data" --address "$WACHSAM_MINIO_ADDRESS" \
