@@ -5,15 +5,15 @@
 # `trap -p EXIT` prints `trap -- '<command>' EXIT` quoted for reuse, so eval-ing it into the
 # positional parameters (local to this function) recovers the command exactly.
 ci_append_exit_trap() {
-  local previous=""
+  local cmd="$1" previous=""
   if [ -n "$(trap -p EXIT)" ]; then
     eval "set -- $(trap -p EXIT)"
     previous="$3"
   fi
   if [ -n "$previous" ]; then
-    trap "$previous"$'\n'"$1" EXIT
+    trap "$previous"$'\n'"$cmd" EXIT
   else
-    trap "$1" EXIT
+    trap "$cmd" EXIT
   fi
 }
 
