@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/wachsam/wachsam/frontend"
+	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/auth"
 	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/config"
@@ -29,6 +30,7 @@ import (
 	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
+	"github.com/wachsam/wachsam/internal/web"
 )
 
 // Server is the wired application: store, domain services and the Fiber app.
@@ -119,17 +121,19 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	if srv.Notify, err = newNotifier(cfg, srv, log); err != nil {
 		return nil, err
 	}
-	api := &httpapi.API{Cursors: cursors, Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
+	reports := report.New(st, srv.Catalog)
+	assignments := assignment.New(st, srv.Catalog, id)
+	api := &httpapi.API{Assignments: assignments, Cursors: cursors, Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
 		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
-		Reports: report.New(st, srv.Catalog), Notify: srv.Notify}
-	pages, err := newWeb(cfg, srv, messages, api.ExportMyData)
+		Reports: reports, Notify: srv.Notify}
+	pages, err := newWeb(cfg, srv, messages, api.ExportMyData, reports, assignments)
 	if err != nil {
 		return nil, err
 	}
 	app := httpx.NewApp(httpx.Options{
 		Log: log, BodyLimit: cfg.MaxBodyBytes, TLS: cfg.TLS(), TrustedProxies: cfg.TrustedProxies,
-		LargeBodyLimit: cfg.MaxImportBytes, LargeBody: func(path string) bool { return path == "/api/v1/admin/users/import" },
+		LargeBodyLimit: cfg.MaxImportBytes, LargeBody: func(path string) bool { return path == "/api/v1/admin/users/import" || web.IsUpload(path) },
 		HTMLError: pages.ErrorPage,
 		IsAPI:     func(path string) bool { return strings.HasPrefix(path, "/api/") },
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/identity"
@@ -38,6 +39,8 @@ type API struct {
 	// MaxImportBytes bounds a staff list upload.
 	MaxImportBytes int
 	Reports        *report.Service
+	// Assignments creates and ends assignments (shared with the admin pages).
+	Assignments *assignment.Service
 	// Cursors seals the page cursors of lists (see paging.go).
 	Cursors *pagecursor.Codec
 	// Notify queues e-mails (invitations); its Enabled is false without SMTP.

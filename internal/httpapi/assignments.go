@@ -1,14 +1,12 @@
 package httpapi
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/httpx"
-	"github.com/wachsam/wachsam/internal/model"
-	"github.com/wachsam/wachsam/internal/schedule"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -43,84 +41,19 @@ type assignmentBody struct {
 }
 
 // createAssignment makes a course mandatory for the municipality, an org unit (sub-units
-// included) or one person.
+// included) or one person; package assignment checks and stores it.
 func (a *API) createAssignment(c *fiber.Ctx) error {
 	scope, err := httpx.ScopeOf(c, a.Store)
 	if err != nil {
 		return err
 	}
-	if scope.All() {
-		return model.Invalid("tenant", "choose the municipality with ?tenant=<slug>")
-	}
 	var in assignmentBody
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	asg := store.Assignment{Recurrence: strings.TrimSpace(in.Recurrence), CreatedBy: httpx.MustPrincipal(c).UserID}
-	v := &model.ValidationError{}
-	if entry, err := a.Catalog.Get(in.Course, false); err != nil {
-		v.Add("course", "there is no published course \""+in.Course+"\"")
-	} else {
-		asg.CourseID = entry.CourseID
-	}
-	switch {
-	case in.DueInDays != nil && in.DueDate != "":
-		v.Add("due_in_days", "give either due_in_days or due_date, not both")
-	case in.DueInDays != nil:
-		if *in.DueInDays < 0 || *in.DueInDays > 3650 {
-			v.Add("due_in_days", "must be between 0 and 3650")
-		}
-		asg.DueInDays = in.DueInDays
-	case in.DueDate != "":
-		d, err := time.ParseInLocation("2006-01-02", in.DueDate, model.Berlin)
-		if err != nil {
-			v.Add("due_date", "must be a date like 2027-01-15")
-		} else {
-			end := d.Add(24*time.Hour - time.Second) // due at the end of that day
-			asg.DueDate = &end
-		}
-	default:
-		v.Add("due_in_days", "give due_in_days (days after assignment or joining) or due_date")
-	}
-	if r, err := schedule.Parse(asg.Recurrence); err != nil {
-		v.Add("recurrence", schedule.Problem)
-	} else {
-		asg.Recurrence = r.String() // one spelling: "1y" is stored as "12mo", "Yearly:01-15" as "yearly:01-15"
-	}
-	if in.OrgUnit != nil && in.UserID != "" {
-		v.Add("org_unit", "assign to an org unit or to one user, not both")
-	}
-	if err := v.OrNil(); err != nil {
-		return err
-	}
-	if in.OrgUnit != nil && strings.TrimSpace(*in.OrgUnit) != "" {
-		unit, err := a.Store.OrgUnitByPath(c.UserContext(), scope, *in.OrgUnit)
-		if err != nil {
-			return model.Invalid("org_unit", "there is no org unit \""+*in.OrgUnit+"\"; create it first or check the spelling")
-		}
-		asg.OrgUnitID = unit.ID
-	}
-	if in.UserID != "" {
-		u, err := a.Store.UserByID(c.UserContext(), scope, in.UserID)
-		if err != nil {
-			return model.Invalid("user_id", "there is no such user in this municipality")
-		}
-		asg.UserID = u.ID
-	}
-	if err := a.Store.CreateAssignment(c.UserContext(), scope, &asg); err != nil {
-		return err
-	}
-	created, err := a.Store.AssignmentByID(c.UserContext(), scope, asg.ID)
+	created, err := a.Assignments.Create(c.UserContext(), scope, httpx.MustPrincipal(c), assignment.Request{Course: in.Course,
+		OrgUnit: in.OrgUnit, UserID: in.UserID, DueInDays: in.DueInDays, DueDate: in.DueDate, Recurrence: in.Recurrence})
 	if err != nil {
-		return err
-	}
-	target := "whole municipality"
-	if created.OrgUnitPath != "" {
-		target = created.OrgUnitPath
-	} else if created.UserName != "" {
-		target = created.UserName
-	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), scope.TenantID(), "assignment.create", created.CourseSlug+" → "+target, nil); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(assignmentOf(created))
@@ -148,14 +81,7 @@ func (a *API) endAssignment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	asg, err := a.Store.AssignmentByID(c.UserContext(), scope, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	if err := a.Store.EndAssignment(c.UserContext(), scope, asg.ID); err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), asg.TenantID, "assignment.end", asg.CourseSlug, nil); err != nil {
+	if _, err := a.Assignments.End(c.UserContext(), scope, httpx.MustPrincipal(c), c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

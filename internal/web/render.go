@@ -26,6 +26,21 @@ var funcs = template.FuncMap{
 	// to insert: the quiz views carry it as plain strings.
 	"courseHTML": func(s string) template.HTML { return template.HTML(s) }, //nolint:gosec // rendered by package course
 	"inc":        func(i int) int { return i + 1 },
+	// dict passes several values to a shared template: (dict "Key" value …).
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
 	"deref": func(p *int) int {
 		if p == nil {
 			return 0
@@ -46,12 +61,18 @@ func parseTemplates(fsys fs.FS) (*templates, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files starting with "_" hold shared pieces ({{define}}s) that every page may use.
+	partials, err := fs.Glob(fsys, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, name := range names {
 		page := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if page == "layout" {
+		if page == "layout" || strings.HasPrefix(page, "_") {
 			continue
 		}
-		tpl, err := template.New(page).Funcs(funcs).ParseFS(fsys, "templates/layout.html", name)
+		files := append([]string{"templates/layout.html"}, partials...)
+		tpl, err := template.New(page).Funcs(funcs).ParseFS(fsys, append(files, name)...)
 		if err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", name, err)
 		}
@@ -78,7 +99,8 @@ type View struct {
 
 // ViewUser is the signed-in user as pages show them.
 type ViewUser struct {
-	Name string
+	Name  string
+	Admin bool // hr, admin or operator: the navigation links the admin pages
 }
 
 // LanguageLink switches the page to another language.

@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/utils"
 
+	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/auth"
 	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/httpx"
@@ -22,6 +23,7 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -49,10 +51,15 @@ type Web struct {
 	exportData fiber.Handler
 	refreshTTL time.Duration
 	mail       bool
-	tpl        *templates
-	static     fs.FS
-	tls        bool
-	log        *slog.Logger
+	// The admin pages' services and the preview store of staff lists.
+	reports        *report.Service
+	assignments    *assignment.Service
+	maxImportBytes int
+	pending        *pendingImports
+	tpl            *templates
+	static         fs.FS
+	tls            bool
+	log            *slog.Logger
 }
 
 // Options configure the pages.
@@ -71,8 +78,13 @@ type Options struct {
 	RefreshTTL time.Duration
 	// Mail says whether e-mail is configured (the privacy page lists mails only then).
 	Mail bool
-	TLS  bool
-	Log  *slog.Logger
+	// Reports and Assignments serve the admin pages (without them there are none).
+	Reports     *report.Service
+	Assignments *assignment.Service
+	// MaxImportBytes bounds an uploaded staff list.
+	MaxImportBytes int
+	TLS            bool
+	Log            *slog.Logger
 }
 
 // New parses the templates once.
@@ -81,7 +93,12 @@ func New(o Options) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log}, nil
+	maxImport := o.MaxImportBytes
+	if maxImport <= 0 {
+		maxImport = 16 << 20
+	}
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log,
+		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport)}, nil
 }
 
 // Register mounts the pages on app.
@@ -120,6 +137,7 @@ func (w *Web) Register(app *fiber.App) {
 	pages.Post("/attempts/:id/submit", w.requireLogin, w.submitAttempt)
 	pages.Get("/certificates", w.requireLogin, w.certificatesPage)
 	pages.Get("/certificates/:id/pdf", w.requireLogin, w.certificatePDF)
+	w.registerAdmin(pages)
 }
 
 // csrf protects every form with a token bound to a cookie (Fiber's double-submit middleware).
@@ -254,7 +272,7 @@ func (w *Web) principalUser(c *fiber.Ctx, p auth.Principal) (*ViewUser, string, 
 	if t, ok := w.tenantOf(c, u.TenantID); ok {
 		tenant = t.Name
 	}
-	return &ViewUser{Name: u.Name}, tenant, nil
+	return &ViewUser{Name: u.Name, Admin: isAdmin(p)}, tenant, nil
 }
 
 // tenantOf looks the tenant up once per request (the header and the language both need it).

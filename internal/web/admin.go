@@ -1,0 +1,185 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/auth"
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// The admin pages are HR's and the administrators' part of the site: an overview of the
+// mandatory courses, the compliance report per course with its drill-down, downloads and the
+// named list, course statistics, the staff import and the assignments. They call the same
+// domain services as the API (report, identity, store), not the API itself.
+//
+// Who sees what: hr and admin their own municipality; operators only the aggregate overview
+// across municipalities (never names, never another municipality's staff pages); learners
+// get 403.
+var (
+	adminRoles    = []model.Role{model.RoleAdmin, model.RoleHR}
+	overviewRoles = []model.Role{model.RoleAdmin, model.RoleHR, model.RoleOperator}
+)
+
+func (w *Web) registerAdmin(pages fiber.Router) {
+	if w.reports == nil {
+		return
+	}
+	tenantStaff := httpx.Require(adminRoles...)
+	pages.Get("/admin", w.requireLogin, httpx.Require(overviewRoles...), w.adminOverview)
+	pages.Get("/admin/reports/:slug", w.requireLogin, tenantStaff, w.compliancePage)
+	pages.Get("/admin/reports/:slug/compliance.csv", w.requireLogin, tenantStaff, w.complianceCSV)
+	pages.Get("/admin/reports/:slug/compliance.xlsx", w.requireLogin, tenantStaff, w.complianceXLSX)
+	pages.Get("/admin/reports/:slug/learners", w.requireLogin, tenantStaff, w.learnersPage)
+	pages.Get("/admin/reports/:slug/statistics", w.requireLogin, tenantStaff, w.statisticsPage)
+	pages.Get("/admin/reports/:slug/statistics.csv", w.requireLogin, tenantStaff, w.statisticsCSV)
+	pages.Get("/admin/import", w.requireLogin, tenantStaff, w.importPage)
+	pages.Post("/admin/import", w.requireLogin, tenantStaff, w.importPreview)
+	pages.Get("/admin/import/:id", w.requireLogin, tenantStaff, w.importPreviewPage)
+	pages.Post("/admin/import/:id", w.requireLogin, tenantStaff, w.importConfirm)
+	pages.Get("/admin/assignments", w.requireLogin, tenantStaff, w.assignmentsPage)
+	pages.Post("/admin/assignments", w.requireLogin, tenantStaff, w.createAssignment)
+	pages.Post("/admin/assignments/:id/end", w.requireLogin, tenantStaff, w.endAssignment)
+}
+
+// IsUpload names the page routes that take a staff list, which may be larger than other
+// request bodies (the app's LargeBody).
+func IsUpload(path string) bool { return path == "/admin/import" }
+
+// isAdmin reports whether the principal may open the admin pages (the navigation shows the link).
+func isAdmin(p auth.Principal) bool { return !p.IsAPIKey() && p.HasAny(overviewRoles...) }
+
+// adminTenant is the signed-in hr's or admin's municipality: every admin page but the overview
+// works on it alone.
+func (w *Web) adminTenant(c *fiber.Ctx) (model.Tenant, store.Scope, error) {
+	p := httpx.MustPrincipal(c)
+	if p.TenantID == "" {
+		return model.Tenant{}, store.Scope{}, model.ErrForbidden
+	}
+	t, ok := w.tenantOf(c, p.TenantID)
+	if !ok {
+		return model.Tenant{}, store.Scope{}, model.ErrNotFound
+	}
+	return t, store.TenantScope(t.ID), nil
+}
+
+// courseTitle is a published course's title in the page's language, or its slug.
+func (w *Web) courseTitle(c *fiber.Ctx, slug string) string {
+	e, err := w.courses.Get(slug, false)
+	if err != nil {
+		return slug
+	}
+	return e.Course.TextFor(e.Course.PickLanguage(w.contentLanguages(c)...)).Title
+}
+
+// complianceLine is one row of a compliance table as pages show it.
+type complianceLine struct {
+	Label      string
+	Link       string // drill-down or report link; "" = none
+	LinkText   string
+	Row        *report.Row // nil: nobody belongs to the unit itself
+	Suppressed bool
+}
+
+type overviewData struct {
+	Operator     bool
+	MinGroupSize int
+	Courses      []complianceLine // one per mandatory course (tenant staff)
+	Chart        barChart
+	Others       []courseLink // published courses without an assignment: statistics only
+	// The operator's view: one course's totals per municipality.
+	Course    string
+	Choices   []courseLink
+	Tenants   []complianceLine
+	CanImport bool
+}
+
+type courseLink struct {
+	Slug, Title string
+	Selected    bool
+}
+
+// adminOverview shows each mandatory course's completion rate (tenant staff), or one course's
+// totals per municipality (operators).
+func (w *Web) adminOverview(c *fiber.Ctx) error {
+	p := httpx.MustPrincipal(c)
+	v := &View{}
+	v.catalog, v.Lang = w.catalog, w.language(c)
+	if p.IsOperator() {
+		return w.operatorOverview(c, v)
+	}
+	t, scope, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	assignments, err := w.store.ListAssignments(c.UserContext(), scope)
+	if err != nil {
+		return err
+	}
+	mandatory := map[string]bool{}
+	var slugs []string
+	for _, a := range assignments {
+		if !mandatory[a.CourseSlug] {
+			mandatory[a.CourseSlug] = true
+			slugs = append(slugs, a.CourseSlug)
+		}
+	}
+	slices.Sort(slugs)
+	d := overviewData{MinGroupSize: t.Settings.MinGroupSize, CanImport: true}
+	var items []chartItem
+	for _, slug := range slugs {
+		rep, err := w.reports.Compliance(c.UserContext(), t, slug)
+		if err != nil {
+			continue // an assignment of a draft or archived course: nothing to report
+		}
+		title := w.courseTitle(c, slug)
+		total := rep.Total
+		d.Courses = append(d.Courses, complianceLine{Label: title, Link: "/admin/reports/" + url.PathEscape(slug), Row: &total, Suppressed: total.Suppressed})
+		items = append(items, chartItem{Label: title, Percent: total.Rate(), Suppressed: total.Suppressed})
+	}
+	for _, e := range w.courses.List(false) {
+		if !mandatory[e.Course.Slug] {
+			d.Others = append(d.Others, courseLink{Slug: e.Course.Slug, Title: w.courseTitle(c, e.Course.Slug)})
+		}
+	}
+	d.Chart = newBarChart("chart-overview", v.T("admin.overview.chart_title"), v.T("admin.overview.chart_desc", t.Settings.MinGroupSize),
+		v.T("report.hidden"), items)
+	v.Data = d
+	return w.renderUser(c, fiber.StatusOK, "admin_overview", "admin.overview.title", v)
+}
+
+// operatorOverview: one course at a time, each municipality's totals, small ones suppressed.
+func (w *Web) operatorOverview(c *fiber.Ctx, v *View) error {
+	d := overviewData{Operator: true}
+	list := w.courses.List(false)
+	for _, e := range list {
+		d.Choices = append(d.Choices, courseLink{Slug: e.Course.Slug, Title: w.courseTitle(c, e.Course.Slug), Selected: e.Course.Slug == c.Query("course")})
+	}
+	slices.SortFunc(d.Choices, func(a, b courseLink) int { return strings.Compare(a.Title, b.Title) })
+	d.Course = c.Query("course")
+	if d.Course == "" && len(d.Choices) > 0 {
+		d.Course, d.Choices[0].Selected = d.Choices[0].Slug, true
+	}
+	if d.Course != "" {
+		rows, err := w.reports.AcrossTenants(c.UserContext(), d.Course)
+		if err != nil {
+			return err
+		}
+		var items []chartItem
+		for _, r := range rows {
+			row := r.Row
+			d.Tenants = append(d.Tenants, complianceLine{Label: r.Name, Row: &row, Suppressed: row.Suppressed})
+			items = append(items, chartItem{Label: r.Name, Percent: row.Rate(), Suppressed: row.Suppressed})
+		}
+		d.Chart = newBarChart("chart-tenants", v.T("admin.operator.chart_title", w.courseTitle(c, d.Course)), v.T("admin.operator.chart_desc"),
+			v.T("report.hidden"), items)
+	}
+	v.Data = d
+	return w.renderUser(c, fiber.StatusOK, "admin_overview", "admin.overview.title", v)
+}

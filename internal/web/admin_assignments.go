@@ -1,0 +1,174 @@
+package web
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/assignment"
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// assignmentForm is the create form as the user filled it in, so that an error shows it again.
+type assignmentForm struct {
+	Course, Target, OrgUnit, Email string
+	DueKind, DueInDays, DueDate    string
+	Recurrence                     string
+}
+
+type assignmentRow struct {
+	store.Assignment
+	CourseTitle string
+}
+
+type assignmentsData struct {
+	Rows     []assignmentRow
+	Courses  []courseLink
+	OrgUnits []string
+	Form     assignmentForm
+	Errors   map[string]string // field → message key
+}
+
+func (w *Web) assignmentsView(c *fiber.Ctx, scope store.Scope, form assignmentForm, errs map[string]string) (*View, error) {
+	rows, err := w.store.ListAssignments(c.UserContext(), scope)
+	if err != nil {
+		return nil, err
+	}
+	units, err := w.store.ListOrgUnits(c.UserContext(), scope)
+	if err != nil {
+		return nil, err
+	}
+	d := assignmentsData{Form: form, Errors: errs}
+	for _, r := range rows {
+		d.Rows = append(d.Rows, assignmentRow{Assignment: r, CourseTitle: w.courseTitle(c, r.CourseSlug)})
+	}
+	for _, u := range units {
+		d.OrgUnits = append(d.OrgUnits, u.Path)
+	}
+	slices.Sort(d.OrgUnits)
+	for _, e := range w.courses.List(false) {
+		d.Courses = append(d.Courses, courseLink{Slug: e.Course.Slug, Title: w.courseTitle(c, e.Course.Slug), Selected: e.Course.Slug == form.Course})
+	}
+	slices.SortFunc(d.Courses, func(a, b courseLink) int { return strings.Compare(a.Title, b.Title) })
+	return &View{Data: d}, nil
+}
+
+// assignmentsPage lists the current assignments with a button to end each, and the form to
+// make a course mandatory.
+func (w *Web) assignmentsPage(c *fiber.Ctx) error {
+	_, scope, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	v, err := w.assignmentsView(c, scope, assignmentForm{Target: "tenant", DueKind: "days", DueInDays: "30"}, nil)
+	if err != nil {
+		return err
+	}
+	switch c.Query("done") {
+	case "created":
+		v.Notice = "assign.created"
+	case "ended":
+		v.Notice = "assign.ended"
+	}
+	return w.renderUser(c, fiber.StatusOK, "admin_assignments", "assign.title", v)
+}
+
+// createAssignment reads the form into an assignment.Request; package assignment checks it like
+// the API's. Each problem is shown at its field with what to fix.
+func (w *Web) createAssignment(c *fiber.Ctx) error {
+	_, scope, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	f := assignmentForm{Course: c.FormValue("course"), Target: c.FormValue("target"), OrgUnit: strings.TrimSpace(c.FormValue("org_unit")),
+		Email: strings.TrimSpace(c.FormValue("email")), DueKind: c.FormValue("due_kind"), DueInDays: strings.TrimSpace(c.FormValue("due_in_days")),
+		DueDate: strings.TrimSpace(c.FormValue("due_date")), Recurrence: strings.TrimSpace(c.FormValue("recurrence"))}
+	errs := map[string]string{}
+	req := assignment.Request{Course: f.Course, Recurrence: f.Recurrence}
+	switch f.Target {
+	case "unit":
+		if f.OrgUnit == "" {
+			errs["org_unit"] = "assign.err.org_unit_missing"
+		}
+		req.OrgUnit = &f.OrgUnit
+	case "person":
+		id, err := w.userByEmail(c, scope, f.Email)
+		if err != nil {
+			if !errors.Is(err, model.ErrNotFound) {
+				return err
+			}
+			errs["email"] = "assign.err.email"
+		}
+		req.UserID = id
+	default:
+		f.Target = "tenant"
+	}
+	switch f.DueKind {
+	case "date":
+		if f.DueDate == "" {
+			errs["due_date"] = "assign.err.due_date"
+		}
+		req.DueDate = f.DueDate
+	default:
+		f.DueKind = "days"
+		n, err := strconv.Atoi(f.DueInDays)
+		if err != nil {
+			errs["due_in_days"] = "assign.err.due_in_days"
+		}
+		req.DueInDays = &n
+	}
+	if len(errs) == 0 {
+		_, err = w.assignments.Create(c.UserContext(), scope, httpx.MustPrincipal(c), req)
+		var ve *model.ValidationError
+		switch {
+		case err == nil:
+			return c.Redirect("/admin/assignments?done=created", fiber.StatusSeeOther)
+		case errors.As(err, &ve):
+			for field := range ve.Fields {
+				errs[field] = "assign.err." + field
+			}
+		default:
+			return err
+		}
+	}
+	v, err := w.assignmentsView(c, scope, f, errs)
+	if err != nil {
+		return err
+	}
+	v.Error = "form.has_errors"
+	return w.renderUser(c, fiber.StatusUnprocessableEntity, "admin_assignments", "assign.title", v)
+}
+
+// userByEmail finds a person of the municipality by e-mail address (exactly, any case).
+func (w *Web) userByEmail(c *fiber.Ctx, scope store.Scope, email string) (string, error) {
+	if email == "" {
+		return "", model.ErrNotFound
+	}
+	users, _, err := w.store.ListUsers(c.UserContext(), scope, store.UserFilter{Query: email, Limit: 20})
+	if err != nil {
+		return "", err
+	}
+	for _, u := range users {
+		if strings.EqualFold(u.Email, email) {
+			return u.ID, nil
+		}
+	}
+	return "", model.ErrNotFound
+}
+
+// endAssignment ends one assignment of the municipality (another's is 404).
+func (w *Web) endAssignment(c *fiber.Ctx) error {
+	_, scope, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	if _, err := w.assignments.End(c.UserContext(), scope, httpx.MustPrincipal(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.Redirect("/admin/assignments?done=ended", fiber.StatusSeeOther)
+}

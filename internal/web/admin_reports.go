@@ -1,0 +1,287 @@
+package web
+
+import (
+	"bytes"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
+)
+
+// unitCrumb is one step of the drill-down path.
+type unitCrumb struct {
+	Label, Link string
+}
+
+type complianceData struct {
+	Slug, Title  string
+	Unit         string // the org unit drilled into; "" = the whole municipality
+	Crumbs       []unitCrumb
+	Total        report.Row
+	Lines        []complianceLine
+	Chart        barChart
+	MinGroupSize int
+	NamedReports bool
+	Statuses     []string
+	Query        string // ?unit= for download and list links
+}
+
+// compliancePage is the report of one course: the municipality's total, then the rows of one
+// level of the org tree — the unit drilled into (its own people) and each unit directly below
+// it, with a link further down where there are sub-units.
+//
+// Every number on it is a row of report.Compliance as the API, CSV and XLSX give it: the
+// drill-down only picks rows, it never adds up a subtree. A subtree's sum next to its rows
+// would let "sum minus the visible rows" reveal the groups that suppression hides.
+func (w *Web) compliancePage(c *fiber.Ctx) error {
+	t, _, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	slug := c.Params("slug")
+	rep, err := w.reports.Compliance(c.UserContext(), t, slug)
+	if err != nil {
+		return err
+	}
+	unit := ""
+	if q := strings.TrimSpace(c.Query("unit")); q != "" {
+		if unit, err = model.NormalizeOrgUnitPath(q); err != nil {
+			return model.ErrNotFound
+		}
+	}
+	v := &View{}
+	v.catalog, v.Lang = w.catalog, w.language(c)
+	base := "/admin/reports/" + url.PathEscape(slug)
+	d := complianceData{Slug: slug, Title: w.courseTitle(c, slug), Unit: unit, Total: rep.Total, MinGroupSize: rep.MinGroupSize,
+		NamedReports: t.Settings.NamedReports, Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
+	if unit != "" {
+		d.Query = "?unit=" + url.QueryEscape(unit)
+		d.Crumbs = append(d.Crumbs, unitCrumb{Label: v.T("report.all_units"), Link: base})
+		parts := strings.Split(unit, "/")
+		for i := range parts[:len(parts)-1] {
+			p := strings.Join(parts[:i+1], "/")
+			d.Crumbs = append(d.Crumbs, unitCrumb{Label: parts[i], Link: base + "?unit=" + url.QueryEscape(p)})
+		}
+	}
+	d.Lines = levelLines(rep.Rows, unit, base, v)
+	if unit != "" && len(d.Lines) == 0 {
+		return model.ErrNotFound // no one in or below that unit is covered (or it does not exist)
+	}
+	var items []chartItem
+	for _, l := range d.Lines {
+		if l.Row != nil {
+			items = append(items, chartItem{Label: l.Label, Percent: l.Row.Rate(), Suppressed: l.Suppressed})
+		}
+	}
+	d.Chart = newBarChart("chart-units", v.T("report.chart_title", d.Title), v.T("report.chart_desc", rep.MinGroupSize), v.T("report.hidden"), items)
+	v.Title, v.Data = d.Title, d
+	return w.renderUser(c, fiber.StatusOK, "admin_report", "", v)
+}
+
+// levelLines picks the rows of one level below unit: the unit's own row first, then one line per
+// unit directly below (its own row, if anyone belongs to it directly, and a drill-down link if
+// rows lie below it).
+func levelLines(rows []report.Row, unit, base string, v *View) []complianceLine {
+	var own *report.Row
+	children := map[string]*complianceLine{}
+	var order []string
+	prefix := ""
+	if unit != "" {
+		prefix = unit + "/"
+	}
+	for i := range rows {
+		r := &rows[i]
+		switch {
+		case r.OrgUnit == unit:
+			own = r
+			continue
+		case unit == "" && r.OrgUnit == "":
+			continue
+		case !strings.HasPrefix(r.OrgUnit, prefix):
+			continue
+		}
+		rest := strings.TrimPrefix(r.OrgUnit, prefix)
+		name, _, deeper := strings.Cut(rest, "/")
+		child := prefix + name
+		l := children[child]
+		if l == nil {
+			l = &complianceLine{Label: name}
+			children[child] = l
+			order = append(order, child)
+		}
+		if deeper {
+			l.Link, l.LinkText = base+"?unit="+url.QueryEscape(child), v.T("report.drill_down", name)
+		} else {
+			l.Row, l.Suppressed = r, r.Suppressed
+		}
+	}
+	var out []complianceLine
+	if own != nil {
+		label := v.T("report.no_unit")
+		if unit != "" {
+			label = v.T("report.own_people", unit[strings.LastIndex(unit, "/")+1:])
+		}
+		out = append(out, complianceLine{Label: label, Row: own, Suppressed: own.Suppressed})
+	}
+	slices.Sort(order)
+	for _, k := range order {
+		out = append(out, *children[k])
+	}
+	return out
+}
+
+func (w *Web) complianceReport(c *fiber.Ctx) (report.Compliance, error) {
+	t, _, err := w.adminTenant(c)
+	if err != nil {
+		return report.Compliance{}, err
+	}
+	return w.reports.Compliance(c.UserContext(), t, c.Params("slug"))
+}
+
+// complianceCSV and complianceXLSX download the same table as the API's exports.
+func (w *Web) complianceCSV(c *fiber.Ctx) error {
+	rep, err := w.complianceReport(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WriteCSV(&buf, rep, w.language(c), ';'); err != nil {
+		return err
+	}
+	return download(c, "text/csv; charset=utf-8", "compliance-"+rep.Course+".csv", buf.Bytes())
+}
+
+func (w *Web) complianceXLSX(c *fiber.Ctx) error {
+	rep, err := w.complianceReport(c)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WriteXLSX(&buf, rep, w.language(c)); err != nil {
+		return err
+	}
+	return download(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "compliance-"+rep.Course+".xlsx", buf.Bytes())
+}
+
+func download(c *fiber.Ctx, contentType, name string, body []byte) error {
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(body)
+}
+
+type learnersData struct {
+	Slug, Title string
+	Unit        string
+	Status      string
+	Expiring    int // days; 0 = no expiry filter
+	People      []report.Standing
+	Statuses    []string
+	Off         bool // the municipality does not allow named lists
+}
+
+// learnersPage is the named list: hr and admin only, only where the municipality allows named
+// lists, and every view is written to the audit log exactly like the API's (report.learners).
+// ?expiring=N narrows it to completed people whose certificate runs out within N days.
+func (w *Web) learnersPage(c *fiber.Ctx) error {
+	t, _, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	slug := c.Params("slug")
+	v := &View{}
+	v.catalog, v.Lang = w.catalog, w.language(c)
+	d := learnersData{Slug: slug, Title: w.courseTitle(c, slug), Unit: strings.TrimSpace(c.Query("unit")), Status: c.Query("status"),
+		Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
+	if !t.Settings.NamedReports {
+		d.Off = true
+		v.Title, v.Data = d.Title, d
+		return w.renderUser(c, fiber.StatusForbidden, "admin_learners", "", v)
+	}
+	if days := c.Query("expiring"); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > 3650 {
+			v.Error, v.Title, v.Data = "report.expiring_invalid", d.Title, d
+			return w.renderUser(c, fiber.StatusUnprocessableEntity, "admin_learners", "", v)
+		} else {
+			d.Expiring, d.Status = n, "completed"
+		}
+	}
+	list, _, err := w.reports.LearnersPage(c.UserContext(), t, report.LearnerQuery{Course: slug, Status: d.Status, OrgUnit: d.Unit})
+	if err != nil {
+		return err
+	}
+	if d.Expiring > 0 {
+		until := time.Now().AddDate(0, 0, d.Expiring)
+		list = slices.DeleteFunc(list, func(s report.Standing) bool { return s.ValidUntil == nil || s.ValidUntil.After(until) })
+	}
+	details := map[string]string{"status": d.Status, "people": strconv.Itoa(len(list)), "via": "page"}
+	if d.Unit != "" {
+		details["org_unit"] = d.Unit
+	}
+	if d.Expiring > 0 {
+		details["expiring_days"] = strconv.Itoa(d.Expiring)
+	}
+	if err := w.identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners", slug, details); err != nil {
+		return err
+	}
+	d.People = list
+	v.Title, v.Data = d.Title, d
+	return w.renderUser(c, fiber.StatusOK, "admin_learners", "", v)
+}
+
+type statisticsData struct {
+	Slug string
+	St   report.CourseStatistics
+	// Per question: the share answered correctly as a chart.
+	Chart    barChart
+	Versions []string
+	Minutes  int
+}
+
+// statisticsPage shows a course's quiz statistics with the suppression of report.Statistics:
+// nothing below the minimum group size, and questions served to too few people by title only.
+func (w *Web) statisticsPage(c *fiber.Ctx) error {
+	t, _, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	v := &View{}
+	v.catalog, v.Lang = w.catalog, w.language(c)
+	st, err := w.reports.Statistics(c.UserContext(), t, report.StatisticsQuery{Course: c.Params("slug"), Version: c.Query("version"), Language: v.Lang})
+	if err != nil {
+		return err
+	}
+	d := statisticsData{Slug: st.Course, St: st, Minutes: (st.AverageSeconds + 30) / 60}
+	var items []chartItem
+	for _, q := range st.Questions {
+		items = append(items, chartItem{Label: q.Title, Percent: q.CorrectRate(), Suppressed: q.Suppressed})
+	}
+	d.Chart = newBarChart("chart-questions", v.T("stats.chart_title", st.CourseTitle), v.T("stats.chart_desc", st.MinGroupSize), v.T("report.hidden"), items)
+	v.Title, v.Data = v.T("stats.title", st.CourseTitle), d
+	return w.renderUser(c, fiber.StatusOK, "admin_statistics", "", v)
+}
+
+func (w *Web) statisticsCSV(c *fiber.Ctx) error {
+	t, _, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	lang := w.language(c)
+	st, err := w.reports.Statistics(c.UserContext(), t, report.StatisticsQuery{Course: c.Params("slug"), Version: c.Query("version"), Language: lang})
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WriteStatisticsCSV(&buf, st, lang, ';'); err != nil {
+		return err
+	}
+	return download(c, "text/csv; charset=utf-8", "statistics-"+st.Course+".csv", buf.Bytes())
+}
