@@ -17,6 +17,7 @@ import (
 
 	"github.com/wachsam/wachsam/internal/auth"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 	"github.com/wachsam/wachsam/internal/testenv"
 )
@@ -130,7 +131,8 @@ func TestDemoSeedsOnceAndRefusesRealData(t *testing.T) {
 			t.Fatalf("second demo run: %v", err)
 		}
 		users, _, _ := st.ListUsers(ctx, store.AllTenants(), store.UserFilter{})
-		if len(users) != 7 {
+		if len(users) != 7+36 { // the people with logins, the staff without
+
 			t.Errorf("%d users after two demo runs", len(users))
 		}
 		if _, _, err := srv.Identity.Login(ctx, "personal@musterstadt.example", app.DemoPassword, "127.0.0.1"); err != nil {
@@ -140,6 +142,23 @@ func TestDemoSeedsOnceAndRefusesRealData(t *testing.T) {
 		anna, _, _ := st.Credentials(ctx, "anna.becker@musterstadt.example")
 		if certs, err := st.UserCertificates(ctx, anna.ID); err != nil || len(certs) != 1 {
 			t.Errorf("demo certificate: %d, %v", len(certs), err)
+		}
+		// HR's pages have something to show: a mandatory course with a visible total, hidden
+		// small groups, and question statistics above the minimum group size.
+		demo, _ := st.TenantBySlug(ctx, "musterstadt")
+		reports := report.New(st, srv.Catalog)
+		rep, err := reports.Compliance(ctx, demo, "phishing-erkennen")
+		hidden := 0
+		for _, r := range rep.Rows {
+			if r.Suppressed {
+				hidden++
+			}
+		}
+		if err != nil || rep.Total.Suppressed || rep.Total.Completed == 0 || hidden == 0 || hidden == len(rep.Rows) {
+			t.Errorf("demo compliance: %+v, %v", rep, err)
+		}
+		if stats, err := reports.Statistics(ctx, demo, report.StatisticsQuery{Course: "phishing-erkennen"}); err != nil || stats.Suppressed {
+			t.Errorf("demo statistics: %+v, %v", stats, err)
 		}
 		// Real municipalities: refuse.
 		real := model.Tenant{Slug: "echt", Name: "Echt", Settings: model.DefaultSettings()}

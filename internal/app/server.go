@@ -42,8 +42,10 @@ type Server struct {
 	Courses  catalog.Tree
 	Learning *learning.Service
 	Notify   *notify.Notifier
-	App      *fiber.App
-	Log      *slog.Logger
+	// Assignments makes courses mandatory (API, pages and the demo).
+	Assignments *assignment.Service
+	App         *fiber.App
+	Log         *slog.Logger
 
 	gitRepo *coursegit.Repo
 	poller  *coursegit.Poller
@@ -123,6 +125,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	}
 	reports := report.New(st, srv.Catalog)
 	assignments := assignment.New(st, srv.Catalog, id)
+	srv.Assignments = assignments
 	api := &httpapi.API{Assignments: assignments, Cursors: cursors, Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
 		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,

@@ -81,9 +81,8 @@ func (w *Web) courseTitle(c *fiber.Ctx, slug string) string {
 // complianceLine is one row of a compliance table as pages show it.
 type complianceLine struct {
 	Label      string
-	Link       string // drill-down or report link; "" = none
-	LinkText   string
-	Row        *report.Row // nil: nobody belongs to the unit itself
+	Link       string // the course's report; "" = none
+	Row        *report.Row
 	Suppressed bool
 }
 

@@ -26,6 +26,7 @@ type complianceData struct {
 	Crumbs       []unitCrumb
 	Total        report.Row
 	Lines        []complianceLine
+	Children     []unitCrumb // the units directly below, to drill into
 	Chart        barChart
 	MinGroupSize int
 	NamedReports bool
@@ -33,9 +34,9 @@ type complianceData struct {
 	Query        string // ?unit= for download and list links
 }
 
-// compliancePage is the report of one course: the municipality's total, then the rows of one
-// level of the org tree — the unit drilled into (its own people) and each unit directly below
-// it, with a link further down where there are sub-units.
+// compliancePage is the report of one course: the municipality's total, then the rows of the
+// unit drilled into and all units below it (at first: every unit), with links to drill further
+// into the units directly below.
 //
 // Every number on it is a row of report.Compliance as the API, CSV and XLSX give it: the
 // drill-down only picks rows, it never adds up a subtree. A subtree's sum next to its rows
@@ -70,7 +71,7 @@ func (w *Web) compliancePage(c *fiber.Ctx) error {
 			d.Crumbs = append(d.Crumbs, unitCrumb{Label: parts[i], Link: base + "?unit=" + url.QueryEscape(p)})
 		}
 	}
-	d.Lines = levelLines(rep.Rows, unit, base, v)
+	d.Lines, d.Children = subtreeLines(rep.Rows, unit, base, v)
 	if unit != "" && len(d.Lines) == 0 {
 		return model.ErrNotFound // no one in or below that unit is covered (or it does not exist)
 	}
@@ -85,56 +86,40 @@ func (w *Web) compliancePage(c *fiber.Ctx) error {
 	return w.renderUser(c, fiber.StatusOK, "admin_report", "", v)
 }
 
-// levelLines picks the rows of one level below unit: the unit's own row first, then one line per
-// unit directly below (its own row, if anyone belongs to it directly, and a drill-down link if
-// rows lie below it).
-func levelLines(rows []report.Row, unit, base string, v *View) []complianceLine {
-	var own *report.Row
-	children := map[string]*complianceLine{}
-	var order []string
+// subtreeLines picks the rows of unit and every unit below it (all rows for the whole
+// municipality), labelled by their path below unit, and lists the units directly below unit
+// that one can drill into.
+func subtreeLines(rows []report.Row, unit, base string, v *View) (lines []complianceLine, children []unitCrumb) {
 	prefix := ""
 	if unit != "" {
 		prefix = unit + "/"
 	}
+	seen := map[string]bool{}
 	for i := range rows {
 		r := &rows[i]
+		var label string
 		switch {
-		case r.OrgUnit == unit:
-			own = r
-			continue
-		case unit == "" && r.OrgUnit == "":
-			continue
-		case !strings.HasPrefix(r.OrgUnit, prefix):
-			continue
-		}
-		rest := strings.TrimPrefix(r.OrgUnit, prefix)
-		name, _, deeper := strings.Cut(rest, "/")
-		child := prefix + name
-		l := children[child]
-		if l == nil {
-			l = &complianceLine{Label: name}
-			children[child] = l
-			order = append(order, child)
-		}
-		if deeper {
-			l.Link, l.LinkText = base+"?unit="+url.QueryEscape(child), v.T("report.drill_down", name)
-		} else {
-			l.Row, l.Suppressed = r, r.Suppressed
-		}
-	}
-	var out []complianceLine
-	if own != nil {
-		label := v.T("report.no_unit")
-		if unit != "" {
+		case r.OrgUnit == unit && unit != "":
 			label = v.T("report.own_people", unit[strings.LastIndex(unit, "/")+1:])
+		case r.OrgUnit == "":
+			if unit != "" {
+				continue
+			}
+			label = v.T("report.no_unit")
+		case strings.HasPrefix(r.OrgUnit, prefix):
+			label = strings.TrimPrefix(r.OrgUnit, prefix)
+			child, _, below := strings.Cut(label, "/")
+			if below && !seen[child] { // only units with sub-units are worth drilling into
+				seen[child] = true
+				children = append(children, unitCrumb{Label: child, Link: base + "?unit=" + url.QueryEscape(prefix+child)})
+			}
+		default:
+			continue
 		}
-		out = append(out, complianceLine{Label: label, Row: own, Suppressed: own.Suppressed})
+		lines = append(lines, complianceLine{Label: label, Row: r, Suppressed: r.Suppressed})
 	}
-	slices.Sort(order)
-	for _, k := range order {
-		out = append(out, *children[k])
-	}
-	return out
+	slices.SortFunc(children, func(a, b unitCrumb) int { return strings.Compare(a.Label, b.Label) })
+	return lines, children
 }
 
 func (w *Web) complianceReport(c *fiber.Ctx) (report.Compliance, error) {

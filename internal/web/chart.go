@@ -72,6 +72,5 @@ func shorten(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return "…" + string(r[len(r)-n+1:]) // the end of an org unit path says most
+	return string([]rune(s)[:n-1]) + "…" // the table next to the chart has the whole label
 }
