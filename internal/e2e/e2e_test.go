@@ -32,6 +32,7 @@ func TestBrowser(t *testing.T) {
 	t.Run("Keyboard", s.keyboard)
 	t.Run("Accessibility", s.accessibility)
 	t.Run("Library", s.library)
+	t.Run("Admin", s.adminJourney)
 	t.Logf("suite took %s", time.Since(start).Round(time.Millisecond))
 }
 

@@ -1,0 +1,137 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/wachsam/wachsam/internal/app"
+	"github.com/wachsam/wachsam/internal/testenv"
+)
+
+// demoSuite starts a second server seeded with the demo municipality (`serve --demo`) and
+// returns a copy of the suite pointing at it; the browser is shared.
+func (s *suite) demoSuite(t *testing.T) *suite {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	srv := testenv.ServerWith(t, "sqlite", map[string]string{"WACHSAM_BASE_URL": base}, app.ServerOptions{})
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := srv.Start(ctx); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	if err := app.SeedDemo(ctx, srv, &bytes.Buffer{}); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(ctx, srv, ln) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	demo := *s
+	demo.base, demo.env = base, &testenv.Env{T: t, Srv: srv}
+	return &demo
+}
+
+var previewPage = regexp.MustCompile(`^/admin/import/[0-9a-f]{32}$`)
+
+// adminJourney: HR of the demo signs in, imports a staff list (preview, then confirm) with the
+// upload progress script, makes a course mandatory for an org unit, opens the report and
+// drills down, looks at the named list and the statistics. axe checks every page.
+func (s *suite) adminJourney(t *testing.T) {
+	demo := s.demoSuite(t)
+	tb := demo.newTab(t)
+	tb.open("/login?next=/")
+	tb.do("fill in the login form",
+		chromedp.SendKeys(chromedp.CSS("#email"), "personal@musterstadt.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), app.DemoPassword))
+	tb.click(`form[action="/login"] button[type=submit]`)
+	tb.click(`.site-nav a[href="/admin"]`)
+	tb.contains("h1", "Übersicht Pflichtschulungen")
+	if n := eval[int](tb, `document.querySelectorAll("svg[role=img] > title").length`); n != 1 {
+		t.Errorf("overview: %d charts with a title", n)
+	}
+	tb.contains("table.numbers", "Phishing erkennen")
+	tb.audit("admin-overview")
+
+	// Import: the script binds to the form, uploads with XHR and leads to the preview.
+	csv := filepath.Join(t.TempDir(), "personal.csv")
+	content := "Personalnummer;Vorname;Nachname;E-Mail;Organisationseinheit\r\n" +
+		"4001;Greta;Neumann;greta.neumann@musterstadt.example;Fachbereich 2/Kämmerei\r\n" +
+		"4002;Hakan;Öztürk;hakan.oeztuerk@musterstadt.example;Fachbereich 3/Bauhof\r\n" +
+		"4003;Ohne;Adresse;;Fachbereich 3/Bauhof\r\n"
+	if err := os.WriteFile(csv, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.click(`.admin-nav a[href="/admin/import"]`)
+	tb.audit("admin-import")
+	if !eval[bool](tb, `document.getElementById("import-form").dataset.bound === "1"`) {
+		t.Fatal("import.js did not bind to the form")
+	}
+	tb.do("choose the file and skip invalid rows",
+		chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{csv}),
+		chromedp.Click(chromedp.CSS("#opt-skip")))
+	tb.do("upload", chromedp.Click(chromedp.CSS(`#import-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action^="/admin/import/"] button[type=submit]`)))
+	if !previewPage.MatchString(tb.path()) {
+		t.Fatalf("after the upload: on %s, want the preview", tb.path())
+	}
+	tb.contains("#h-invalid", "Fehlerhafte Zeilen (1)")
+	tb.contains("#h-invalid + p + table", "4") // the line of the row without an address
+	tb.audit("admin-import-preview")
+	tb.click(`form[action^="/admin/import/"] button[type=submit]`)
+	tb.contains(".notice.ok", "Der Import ist abgeschlossen")
+	if _, _, err := demo.env.Srv.Store.Credentials(context.Background(), "greta.neumann@musterstadt.example"); err != nil {
+		t.Errorf("imported person missing: %v", err)
+	}
+
+	// Assignments: first a mistake (no unit chosen), then the course for Fachbereich 1.
+	tb.open("/admin/assignments")
+	tb.audit("admin-assignments")
+	tb.do("fill in the assignment", chromedp.SetValue(chromedp.CSS("#as-course"), "social-engineering"),
+		chromedp.Click(chromedp.CSS("#as-t-unit")), chromedp.SetValue(chromedp.CSS("#as-days"), "14"))
+	tb.expectStatus(demo.base + "/admin/assignments")
+	tb.load("submit without a unit", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/assignments"] button[type=submit]`)))
+	tb.contains("#as-unit-err", "Wählen Sie eine Organisationseinheit")
+	tb.audit("admin-assignments-error")
+	tb.do("choose the unit", chromedp.SetValue(chromedp.CSS("#as-unit"), "Fachbereich 1"))
+	tb.click(`form[action="/admin/assignments"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Zuweisung ist gespeichert")
+	tb.contains("table", "Fachbereich 1 (mit Untereinheiten)")
+
+	// The report and its drill-down.
+	tb.click(`.admin-nav a[href="/admin"]`)
+	tb.click(`table.numbers a[href="/admin/reports/phishing-erkennen"]`)
+	tb.contains("h1", "Phishing erkennen")
+	tb.contains("table.numbers", "ausgeblendet") // the small units
+	tb.audit("admin-report")
+	tb.click(`.drill-nav a[href="/admin/reports/phishing-erkennen?unit=Fachbereich+1"]`)
+	tb.contains("table.numbers", "Bürgeramt")
+	if strings.Contains(tb.text("table.numbers"), "Bauhof") {
+		t.Error("the drill-down into Fachbereich 1 shows Fachbereich 3")
+	}
+	tb.audit("admin-drilldown")
+	tb.do("ask for the overdue", chromedp.SetValue(chromedp.CSS("#nl-status"), "in_progress"))
+	tb.click(`form[action="/admin/reports/phishing-erkennen/learners"] button.primary`)
+	tb.contains("main", "Dieser Abruf ist im Protokoll vermerkt")
+	tb.audit("admin-learners")
+
+	tb.open("/admin/reports/phishing-erkennen/statistics")
+	tb.contains("h1", "Statistik")
+	tb.audit("admin-statistics")
+}
