@@ -1,22 +1,19 @@
 package httpapi
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
 // Exemptions and manual completions: hr and admin of the municipality record them (operators
-// do not — these are decisions about people), each is audited, and both stay on record when
-// revoked. The store updates the person's obligation in the same transaction, so the reports
-// count them at once: an exempt person leaves the denominator, a manual completion counts as
-// completed until it lapses like a certificate issued that day.
+// do not — these are decisions about people). Package assignment checks, stores and audits
+// them; these handlers only translate JSON, as the admin pages translate forms.
 
 type exemptionJSON struct {
 	ID        string     `json:"id"`
@@ -55,54 +52,16 @@ func manualCompletionOf(m store.ManualCompletion) manualCompletionJSON {
 		RecordedBy: m.RecordedBy, RecordedAt: m.RecordedAt, RevokedAt: m.RevokedAt, RevokedBy: m.RevokedBy}
 }
 
-// tenantScope is the one municipality an exemption or manual completion belongs to.
-func (a *API) tenantScope(c *fiber.Ctx) (store.Scope, error) {
-	scope, err := httpx.ScopeOf(c, a.Store)
-	if err == nil && scope.All() {
-		err = model.Invalid("tenant", "choose the municipality with ?tenant=<slug>")
-	}
-	return scope, err
-}
-
-// personAndCourse checks the user id and course slug of a request body.
-func (a *API) personAndCourse(c *fiber.Ctx, scope store.Scope, v *model.ValidationError, userID, slug string) (model.User, string) {
-	var user model.User
-	var courseID string
-	if userID == "" {
-		v.Add("user_id", "name the person with user_id (the id from /api/v1/admin/users)")
-	} else if u, err := a.Store.UserByID(c.UserContext(), scope, userID); err != nil {
-		v.Add("user_id", "there is no such user in this municipality")
-	} else {
-		user = u
-	}
-	if entry, err := a.Catalog.Get(slug, false); err != nil {
-		v.Add("course", "there is no published course \""+slug+"\"")
-	} else {
-		courseID = entry.CourseID
-	}
-	return user, courseID
-}
-
-func checkText(v *model.ValidationError, field, text, what string) string {
-	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		v.Add(field, "give "+what)
-	case utf8.RuneCountInString(text) > 1000:
-		v.Add(field, "must be at most 1000 characters")
-	}
-	return text
-}
-
 type exemptionBody struct {
 	UserID string `json:"user_id"`
 	Course string `json:"course"`
 	Reason string `json:"reason"`
 }
 
-// createExemption releases one person from one mandatory course, with the reason.
+// createExemption releases one person from one mandatory course, with the reason; package
+// assignment checks, stores and audits it (as for the admin pages).
 func (a *API) createExemption(c *fiber.Ctx) error {
-	scope, err := a.tenantScope(c)
+	scope, err := httpx.ScopeOf(c, a.Store)
 	if err != nil {
 		return err
 	}
@@ -110,23 +69,9 @@ func (a *API) createExemption(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	v := &model.ValidationError{}
-	user, courseID := a.personAndCourse(c, scope, v, in.UserID, in.Course)
-	reason := checkText(v, "reason", in.Reason, "the reason for the exemption (it is kept as evidence)")
-	if err := v.OrNil(); err != nil {
-		return err
-	}
-	p := httpx.MustPrincipal(c)
-	ex := store.Exemption{UserID: user.ID, CourseID: courseID, Reason: reason, CreatedBy: p.UserID}
-	if err := a.Store.CreateExemption(c.UserContext(), scope, &ex); err != nil {
-		return err
-	}
-	created, err := a.Store.ExemptionByID(c.UserContext(), scope, ex.ID)
+	created, err := a.Assignments.Exempt(c.UserContext(), scope, httpx.MustPrincipal(c),
+		assignment.ExemptionRequest{UserID: in.UserID, Course: in.Course, Reason: in.Reason})
 	if err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), p, created.TenantID, "exemption.create", created.CourseSlug+" → "+user.Name,
-		map[string]string{"user_id": user.ID, "reason": reason}); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(exemptionOf(created))
@@ -155,13 +100,7 @@ func (a *API) revokeExemption(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := httpx.MustPrincipal(c)
-	ex, err := a.Store.RevokeExemption(c.UserContext(), scope, c.Params("id"), p.UserID)
-	if err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), p, ex.TenantID, "exemption.revoke", ex.CourseSlug+" → "+ex.UserName,
-		map[string]string{"user_id": ex.UserID, "exemption_id": ex.ID}); err != nil {
+	if _, err := a.Assignments.RevokeExemption(c.UserContext(), scope, httpx.MustPrincipal(c), c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -177,7 +116,7 @@ type manualCompletionBody struct {
 // createManualCompletion records that a person did a course in person: the day, a note, and
 // the caller as the recording person. It lapses like a certificate issued that day.
 func (a *API) createManualCompletion(c *fiber.Ctx) error {
-	scope, err := a.tenantScope(c)
+	scope, err := httpx.ScopeOf(c, a.Store)
 	if err != nil {
 		return err
 	}
@@ -185,33 +124,9 @@ func (a *API) createManualCompletion(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	v := &model.ValidationError{}
-	user, courseID := a.personAndCourse(c, scope, v, in.UserID, in.Course)
-	note := checkText(v, "note", in.Note, "a note: which training, where, by whom")
-	day, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(in.CompletedOn), model.Berlin)
-	switch {
-	case err != nil:
-		v.Add("completed_on", "must be the day of the training, like 2027-03-01")
-	case day.After(a.Store.Now()):
-		v.Add("completed_on", "lies in the future; record a training once it has taken place")
-	}
-	if err := v.OrNil(); err != nil {
-		return err
-	}
-	m := store.ManualCompletion{UserID: user.ID, CourseID: courseID, CompletedAt: day.UTC(), Note: note, RecordedBy: httpx.MustPrincipal(c).UserID}
-	if entry, err := a.Catalog.Get(in.Course, false); err == nil && !entry.Course.Validity.IsZero() {
-		until := entry.Course.Validity.AddTo(day).UTC() // as a certificate issued that day would
-		m.ValidUntil = &until
-	}
-	if err := a.Store.CreateManualCompletion(c.UserContext(), scope, &m); err != nil {
-		return err
-	}
-	created, err := a.Store.ManualCompletionByID(c.UserContext(), scope, m.ID)
+	created, err := a.Assignments.RecordCompletion(c.UserContext(), scope, httpx.MustPrincipal(c),
+		assignment.CompletionRequest{UserID: in.UserID, Course: in.Course, CompletedOn: in.CompletedOn, Note: in.Note})
 	if err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), created.TenantID, "completion.manual", created.CourseSlug+" → "+user.Name,
-		map[string]string{"user_id": user.ID, "completed_on": in.CompletedOn, "note": note}); err != nil {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(manualCompletionOf(created))
@@ -240,13 +155,7 @@ func (a *API) revokeManualCompletion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := httpx.MustPrincipal(c)
-	m, err := a.Store.RevokeManualCompletion(c.UserContext(), scope, c.Params("id"), p.UserID)
-	if err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), p, m.TenantID, "completion.manual_revoke", m.CourseSlug+" → "+m.UserName,
-		map[string]string{"user_id": m.UserID, "manual_completion_id": m.ID}); err != nil {
+	if _, err := a.Assignments.RevokeCompletion(c.UserContext(), scope, httpx.MustPrincipal(c), c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
