@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"io/fs"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,6 +10,7 @@ import (
 	"github.com/wachsam/wachsam/internal/config"
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/report"
+	"github.com/wachsam/wachsam/internal/store"
 	"github.com/wachsam/wachsam/internal/web"
 )
 
@@ -17,7 +19,11 @@ func newWeb(cfg *config.Config, srv *Server, messages *i18n.Catalog, exportData 
 	if err != nil {
 		return nil, err
 	}
+	var invite func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
+	if srv.Notify.Enabled() {
+		invite = srv.Notify.Invite // the import page offers invitations only when e-mail goes out
+	}
 	return web.New(web.Options{Store: srv.Store, Identity: srv.Identity, Frontend: frontend.Templates, Static: static, Catalog: messages,
 		Courses: srv.Catalog, Learning: srv.Learning, RenderPDF: srv.renderCertificate, ExportData: exportData, RefreshTTL: cfg.RefreshTokenTTL, Mail: cfg.SMTP.Enabled(), TLS: cfg.TLS(), Log: srv.Log,
-		Reports: reports, Assignments: assignments, MaxImportBytes: cfg.MaxImportBytes})
+		Reports: reports, Assignments: assignments, MaxImportBytes: cfg.MaxImportBytes, Invite: invite})
 }

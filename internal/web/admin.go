@@ -16,7 +16,8 @@ import (
 
 // The admin pages are HR's and the administrators' part of the site: an overview of the
 // mandatory courses, the compliance report per course with its drill-down, downloads and the
-// named list, course statistics, the staff import and the assignments. They call the same
+// named list, course statistics, the staff import, the assignments, and per course the
+// exemptions and manual completions. They call the same
 // domain services as the API (report, identity, store), not the API itself.
 //
 // Who sees what: hr and admin their own municipality; operators only the aggregate overview
@@ -39,6 +40,13 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Get("/admin/reports/:slug/learners", w.requireLogin, tenantStaff, w.learnersPage)
 	pages.Get("/admin/reports/:slug/statistics", w.requireLogin, tenantStaff, w.statisticsPage)
 	pages.Get("/admin/reports/:slug/statistics.csv", w.requireLogin, tenantStaff, w.statisticsCSV)
+	pages.Get("/admin/reports/:slug/compliance.pdf", w.requireLogin, tenantStaff, w.compliancePDF)
+	pages.Get("/admin/reports/:slug/exemptions", w.requireLogin, tenantStaff, w.exemptionsPage)
+	pages.Post("/admin/reports/:slug/exemptions", w.requireLogin, tenantStaff, w.createExemption)
+	pages.Post("/admin/reports/:slug/exemptions/:id/revoke", w.requireLogin, tenantStaff, w.revokeExemption)
+	pages.Get("/admin/reports/:slug/completions", w.requireLogin, tenantStaff, w.completionsPage)
+	pages.Post("/admin/reports/:slug/completions", w.requireLogin, tenantStaff, w.createCompletion)
+	pages.Post("/admin/reports/:slug/completions/:id/revoke", w.requireLogin, tenantStaff, w.revokeCompletion)
 	pages.Get("/admin/import", w.requireLogin, tenantStaff, w.importPage)
 	pages.Post("/admin/import", w.requireLogin, tenantStaff, w.importPreview)
 	pages.Get("/admin/import/:id", w.requireLogin, tenantStaff, w.importPreviewPage)

@@ -5,12 +5,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/schedule"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -18,12 +20,15 @@ import (
 type assignmentForm struct {
 	Course, Target, OrgUnit, Email string
 	DueKind, DueInDays, DueDate    string
-	Recurrence                     string
+	// Recurrence: RecKind "none", "months" (every RecMonths months after the last completion)
+	// or "yearly" (every year by the day and month of RecDate, picked with a date input).
+	RecKind, RecMonths, RecDate string
 }
 
 type assignmentRow struct {
 	store.Assignment
-	CourseTitle string
+	CourseTitle    string
+	RecurrenceText string // "" = once
 }
 
 type assignmentsData struct {
@@ -43,9 +48,11 @@ func (w *Web) assignmentsView(c *fiber.Ctx, scope store.Scope, form assignmentFo
 	if err != nil {
 		return nil, err
 	}
+	v := &View{}
+	v.catalog, v.Lang = w.catalog, w.language(c)
 	d := assignmentsData{Form: form, Errors: errs}
 	for _, r := range rows {
-		d.Rows = append(d.Rows, assignmentRow{Assignment: r, CourseTitle: w.courseTitle(c, r.CourseSlug)})
+		d.Rows = append(d.Rows, assignmentRow{Assignment: r, CourseTitle: w.courseTitle(c, r.CourseSlug), RecurrenceText: recurrenceText(v, r.Recurrence)})
 	}
 	for _, u := range units {
 		d.OrgUnits = append(d.OrgUnits, u.Path)
@@ -55,7 +62,30 @@ func (w *Web) assignmentsView(c *fiber.Ctx, scope store.Scope, form assignmentFo
 		d.Courses = append(d.Courses, courseLink{Slug: e.Course.Slug, Title: w.courseTitle(c, e.Course.Slug), Selected: e.Course.Slug == form.Course})
 	}
 	slices.SortFunc(d.Courses, func(a, b courseLink) int { return strings.Compare(a.Title, b.Title) })
-	return &View{Data: d}, nil
+	v.Data = d
+	return v, nil
+}
+
+// recurrenceText says in words when a course is due again: "every 12 months" or "every year
+// by 15 January"; what cannot be read is shown as stored.
+func recurrenceText(v *View, stored string) string {
+	r, err := schedule.Parse(stored)
+	switch {
+	case stored == "":
+		return ""
+	case err != nil:
+		return stored
+	case r.Fixed():
+		day := time.Date(2028, r.Month, r.Day, 12, 0, 0, 0, model.Berlin) // 2028: 29 February exists
+		if v.Lang == "en" {
+			return v.T("assign.rec_yearly_on", day.Format("2 January"))
+		}
+		return v.T("assign.rec_yearly_on", day.Format("02.01."))
+	case r.Every.Days == 0:
+		return v.T("assign.rec_months_every", r.Every.Months)
+	default:
+		return v.T("assign.rec_every", r.String())
+	}
 }
 
 // assignmentsPage lists the current assignments with a button to end each, and the form to
@@ -65,7 +95,7 @@ func (w *Web) assignmentsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := w.assignmentsView(c, scope, assignmentForm{Target: "tenant", DueKind: "days", DueInDays: "30"}, nil)
+	v, err := w.assignmentsView(c, scope, assignmentForm{Target: "tenant", DueKind: "days", DueInDays: "30", RecKind: "none", RecMonths: "12"}, nil)
 	if err != nil {
 		return err
 	}
@@ -87,9 +117,29 @@ func (w *Web) createAssignment(c *fiber.Ctx) error {
 	}
 	f := assignmentForm{Course: c.FormValue("course"), Target: c.FormValue("target"), OrgUnit: strings.TrimSpace(c.FormValue("org_unit")),
 		Email: strings.TrimSpace(c.FormValue("email")), DueKind: c.FormValue("due_kind"), DueInDays: strings.TrimSpace(c.FormValue("due_in_days")),
-		DueDate: strings.TrimSpace(c.FormValue("due_date")), Recurrence: strings.TrimSpace(c.FormValue("recurrence"))}
+		DueDate: strings.TrimSpace(c.FormValue("due_date")), RecKind: c.FormValue("rec_kind"), RecMonths: strings.TrimSpace(c.FormValue("rec_months")),
+		RecDate: strings.TrimSpace(c.FormValue("rec_date"))}
 	errs := map[string]string{}
-	req := assignment.Request{Course: f.Course, Recurrence: f.Recurrence}
+	req := assignment.Request{Course: f.Course}
+	recField := "" // the form field a recurrence problem belongs to
+	switch f.RecKind {
+	case "months":
+		recField = "rec_months"
+		if n, err := strconv.Atoi(f.RecMonths); err != nil || n < 1 || n > 120 {
+			errs[recField] = "assign.err.rec_months"
+		} else {
+			req.Recurrence = strconv.Itoa(n) + "mo"
+		}
+	case "yearly":
+		recField = "rec_date"
+		if d, err := time.Parse(time.DateOnly, f.RecDate); err != nil {
+			errs[recField] = "assign.err.rec_date"
+		} else {
+			req.Recurrence = d.Format("yearly:01-02") // the year of the picked date does not matter
+		}
+	default:
+		f.RecKind = "none"
+	}
 	switch f.Target {
 	case "unit":
 		if f.OrgUnit == "" {
@@ -130,6 +180,10 @@ func (w *Web) createAssignment(c *fiber.Ctx) error {
 			return c.Redirect("/admin/assignments?done=created", fiber.StatusSeeOther)
 		case errors.As(err, &ve):
 			for field := range ve.Fields {
+				if field == "recurrence" && recField != "" {
+					errs[recField] = "assign.err." + recField
+					continue
+				}
 				errs[field] = "assign.err." + field
 			}
 		default:

@@ -15,6 +15,8 @@ import (
 type importData struct {
 	MaxMB   int
 	Options identity.ImportOptions
+	// CanInvite: e-mail is configured, so new people can be invited. Invite: they will be.
+	CanInvite, Invite bool
 	// The preview (a dry run) or the result of the confirmed import.
 	Pending *pendingImport
 	Result  *identity.ImportReport
@@ -25,6 +27,8 @@ type importData struct {
 
 func (w *Web) importView(c *fiber.Ctx, d importData) *View {
 	d.MaxMB = max(w.maxImportBytes>>20, 1)
+	d.CanInvite = w.invite != nil
+	d.Invite = d.Options.Invite != nil
 	return &View{Data: d, Script: "/static/js/import.js"}
 }
 
@@ -44,6 +48,9 @@ func (w *Web) importPreview(c *fiber.Ctx) error {
 	}
 	p := httpx.MustPrincipal(c)
 	opts := identity.ImportOptions{DryRun: true, SkipInvalid: formBool(c, "skip_invalid"), DeactivateMissing: formBool(c, "deactivate_missing")}
+	if formBool(c, "invite") && w.invite != nil {
+		opts.Invite = w.invite // a dry run queues nothing; the confirmed import invites
+	}
 	d := importData{Options: opts}
 	fh, err := c.FormFile("file")
 	if err != nil {

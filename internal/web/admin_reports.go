@@ -32,6 +32,8 @@ type complianceData struct {
 	NamedReports bool
 	Statuses     []string
 	Query        string // ?unit= for download and list links
+	// Active exemptions and manual completions of the course, for the links to their pages.
+	Exemptions, Completions int
 }
 
 // compliancePage is the report of one course: the municipality's total, then the rows of the
@@ -42,7 +44,7 @@ type complianceData struct {
 // drill-down only picks rows, it never adds up a subtree. A subtree's sum next to its rows
 // would let "sum minus the visible rows" reveal the groups that suppression hides.
 func (w *Web) compliancePage(c *fiber.Ctx) error {
-	t, _, err := w.adminTenant(c)
+	t, scope, err := w.adminTenant(c)
 	if err != nil {
 		return err
 	}
@@ -70,6 +72,9 @@ func (w *Web) compliancePage(c *fiber.Ctx) error {
 			p := strings.Join(parts[:i+1], "/")
 			d.Crumbs = append(d.Crumbs, unitCrumb{Label: parts[i], Link: base + "?unit=" + url.QueryEscape(p)})
 		}
+	}
+	if d.Exemptions, d.Completions, err = w.activeExceptions(c, scope, slug); err != nil {
+		return err
 	}
 	d.Lines, d.Children = subtreeLines(rep.Rows, unit, base, v)
 	if unit != "" && len(d.Lines) == 0 {
@@ -153,6 +158,23 @@ func (w *Web) complianceXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	return download(c, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "compliance-"+rep.Course+".xlsx", buf.Bytes())
+}
+
+// compliancePDF is the API's A4 summary of the same table (report.WritePDF).
+func (w *Web) compliancePDF(c *fiber.Ctx) error {
+	t, _, err := w.adminTenant(c)
+	if err != nil {
+		return err
+	}
+	rep, err := w.reports.Compliance(c.UserContext(), t, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := report.WritePDF(&buf, rep, t.Name, w.language(c)); err != nil {
+		return err
+	}
+	return download(c, "application/pdf", "compliance-"+rep.Course+".pdf", buf.Bytes())
 }
 
 func download(c *fiber.Ctx, contentType, name string, body []byte) error {

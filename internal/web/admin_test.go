@@ -135,15 +135,19 @@ func TestAssignmentsReportAndDrillDownInThePages(t *testing.T) {
 		if r.StatusCode != 422 || !strings.Contains(r.Body, "Unter dieser E-Mail-Adresse gibt es in Ihrer Verwaltung niemanden.") {
 			t.Fatalf("a person of another municipality: %d", r.StatusCode)
 		}
-		r = hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"date"}, "due_date": {"2099-01-15"}, "recurrence": {"alle Jahre"}})
-		if r.StatusCode != 422 || !strings.Contains(r.Body, "Geben Sie einen Zeitraum wie 12mo") {
+		r = hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"date"}, "due_date": {"2099-01-15"}, "rec_kind": {"months"}, "rec_months": {"alle"}})
+		if r.StatusCode != 422 || !strings.Contains(r.Body, "Geben Sie die Monate als ganze Zahl von 1 bis 120 an.") || !strings.Contains(r.Body, `id="as-rec-months-err"`) {
 			t.Fatalf("bad recurrence: %d", r.StatusCode)
 		}
-		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}, "recurrence": {"12mo"}}); r.StatusCode != 303 {
+		r = hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"date"}, "due_date": {"2099-01-15"}, "rec_kind": {"yearly"}, "rec_date": {"15.01."}})
+		if r.StatusCode != 422 || !strings.Contains(r.Body, "Wählen Sie einen Tag, z. B. 2027-01-15") || !strings.Contains(r.Body, `value="15.01."`) {
+			t.Fatalf("bad yearly day: %d", r.StatusCode)
+		}
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}, "rec_kind": {"months"}, "rec_months": {"12"}}); r.StatusCode != 303 {
 			t.Fatalf("create: %d\n%s", r.StatusCode, r.Body)
 		}
 		list := hr.do("GET", "/admin/assignments?done=created", nil)
-		if !strings.Contains(list.Body, "Die Zuweisung ist gespeichert.") || !strings.Contains(list.Body, "Ganze Verwaltung") || !strings.Contains(list.Body, "12mo") {
+		if !strings.Contains(list.Body, "Die Zuweisung ist gespeichert.") || !strings.Contains(list.Body, "Ganze Verwaltung") || !strings.Contains(list.Body, "alle 12 Monate") {
 			t.Fatalf("assignments page:\n%s", list.Body)
 		}
 		id := assignmentEnd.FindStringSubmatch(list.Body)[1]

@@ -56,6 +56,7 @@ type Web struct {
 	assignments    *assignment.Service
 	maxImportBytes int
 	pending        *pendingImports
+	invite         func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
 	tpl            *templates
 	static         fs.FS
 	tls            bool
@@ -83,8 +84,11 @@ type Options struct {
 	Assignments *assignment.Service
 	// MaxImportBytes bounds an uploaded staff list.
 	MaxImportBytes int
-	TLS            bool
-	Log            *slog.Logger
+	// Invite queues invitation mails for the people an import creates (identity.ImportOptions);
+	// nil when e-mail is not configured, and the import page then does not offer it.
+	Invite func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
+	TLS    bool
+	Log    *slog.Logger
 }
 
 // New parses the templates once.
@@ -98,7 +102,7 @@ func New(o Options) (*Web, error) {
 		maxImport = 16 << 20
 	}
 	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log,
-		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport)}, nil
+		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport), invite: o.Invite}, nil
 }
 
 // Register mounts the pages on app.

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/wachsam/wachsam/internal/assignment"
+	"github.com/wachsam/wachsam/internal/httpx"
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// Exemptions and manual completions of one mandatory course: who is released from it and why,
+// who did it in person and when. The pages read forms into the requests of package assignment,
+// which checks, stores and audits them exactly as for the API; a person is named by e-mail
+// address here (the API takes the user id). Both lists show revoked entries too, because they
+// are evidence.
+
+// exceptionRow is an exemption or a manual completion as the lists show it.
+type exceptionRow struct {
+	ID, Person, Text string
+	By               string     // who decided or recorded it
+	At               time.Time  // when
+	Day              *time.Time // manual completion: the day of the training
+	ValidUntil       *time.Time // manual completion: when it lapses; nil = never
+	RevokedAt        *time.Time
+	RevokedBy        string
+}
+
+// exceptionForm is the create form as the user filled it in, so that an error shows it again.
+type exceptionForm struct {
+	Email, Reason, CompletedOn, Note string
+}
+
+type exceptionsData struct {
+	Slug, Title     string
+	Active, Revoked []exceptionRow
+	Form            exceptionForm
+	Errors          map[string]string // field → message key
+	Today           string            // the latest day a training can have taken place (YYYY-MM-DD)
+	MaxText         int
+}
+
+// exceptionCourse is the published course of the URL (404 otherwise) and the municipality.
+func (w *Web) exceptionCourse(c *fiber.Ctx) (string, store.Scope, error) {
+	_, scope, err := w.adminTenant(c)
+	if err != nil {
+		return "", store.Scope{}, err
+	}
+	slug := c.Params("slug")
+	if _, err := w.courses.Get(slug, false); err != nil {
+		return "", store.Scope{}, model.ErrNotFound
+	}
+	return slug, scope, nil
+}
+
+// names resolves the ids of the people who decided or revoked to names; someone who is not
+// (or no longer) in the municipality shows as "–".
+func (w *Web) names(c *fiber.Ctx, scope store.Scope, ids ...string) map[string]string {
+	out := map[string]string{"": "–"}
+	for _, id := range ids {
+		if _, done := out[id]; done {
+			continue
+		}
+		out[id] = "–"
+		if u, err := w.store.UserByID(c.UserContext(), scope, id); err == nil {
+			out[id] = u.Name
+		}
+	}
+	return out
+}
+
+func (w *Web) exceptionsView(c *fiber.Ctx, scope store.Scope, slug string, exemptions bool, form exceptionForm, errs map[string]string) (*View, error) {
+	d := exceptionsData{Slug: slug, Title: w.courseTitle(c, slug), Form: form, Errors: errs, MaxText: assignment.MaxText,
+		Today: w.store.Now().In(model.Berlin).Format(time.DateOnly)}
+	var rows []exceptionRow
+	var ids []string
+	if exemptions {
+		list, err := w.store.ListExemptions(c.UserContext(), scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range list {
+			if e.CourseSlug == slug {
+				rows = append(rows, exceptionRow{ID: e.ID, Person: e.UserName, Text: e.Reason, By: e.CreatedBy, At: e.CreatedAt, RevokedAt: e.RevokedAt, RevokedBy: e.RevokedBy})
+				ids = append(ids, e.CreatedBy, e.RevokedBy)
+			}
+		}
+	} else {
+		list, err := w.store.ListManualCompletions(c.UserContext(), scope)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range list {
+			if m.CourseSlug == slug {
+				day := m.CompletedAt
+				rows = append(rows, exceptionRow{ID: m.ID, Person: m.UserName, Text: m.Note, By: m.RecordedBy, At: m.RecordedAt, Day: &day,
+					ValidUntil: m.ValidUntil, RevokedAt: m.RevokedAt, RevokedBy: m.RevokedBy})
+				ids = append(ids, m.RecordedBy, m.RevokedBy)
+			}
+		}
+	}
+	names := w.names(c, scope, ids...)
+	for _, r := range rows {
+		r.By, r.RevokedBy = names[r.By], names[r.RevokedBy]
+		if r.RevokedAt == nil {
+			d.Active = append(d.Active, r)
+		} else {
+			d.Revoked = append(d.Revoked, r)
+		}
+	}
+	v := &View{Data: d}
+	v.catalog, v.Lang = w.catalog, w.language(c)
+	if exemptions {
+		v.Title = v.T("exc.exemptions_title", d.Title)
+	} else {
+		v.Title = v.T("exc.completions_title", d.Title)
+	}
+	return v, nil
+}
+
+func (w *Web) exemptionsPage(c *fiber.Ctx) error   { return w.exceptionsPage(c, true) }
+func (w *Web) completionsPage(c *fiber.Ctx) error  { return w.exceptionsPage(c, false) }
+func (w *Web) createExemption(c *fiber.Ctx) error  { return w.createException(c, true) }
+func (w *Web) createCompletion(c *fiber.Ctx) error { return w.createException(c, false) }
+
+func exceptionsTemplate(exemptions bool) string {
+	if exemptions {
+		return "admin_exemptions"
+	}
+	return "admin_completions"
+}
+
+// exceptionsPage lists the course's exemptions or manual completions with the form to add one.
+func (w *Web) exceptionsPage(c *fiber.Ctx, exemptions bool) error {
+	slug, scope, err := w.exceptionCourse(c)
+	if err != nil {
+		return err
+	}
+	v, err := w.exceptionsView(c, scope, slug, exemptions, exceptionForm{}, nil)
+	if err != nil {
+		return err
+	}
+	switch c.Query("done") {
+	case "created":
+		v.Notice = "exc.created"
+	case "revoked":
+		v.Notice = "exc.revoked"
+	}
+	return w.renderUser(c, fiber.StatusOK, exceptionsTemplate(exemptions), "", v)
+}
+
+// createException reads the form into package assignment's request; each problem is shown at
+// its field with what to fix.
+func (w *Web) createException(c *fiber.Ctx, exemptions bool) error {
+	slug, scope, err := w.exceptionCourse(c)
+	if err != nil {
+		return err
+	}
+	f := exceptionForm{Email: strings.TrimSpace(c.FormValue("email")), Reason: c.FormValue("reason"),
+		CompletedOn: strings.TrimSpace(c.FormValue("completed_on")), Note: c.FormValue("note")}
+	errs := map[string]string{}
+	userID, err := w.userByEmail(c, scope, f.Email)
+	switch {
+	case errors.Is(err, model.ErrNotFound) && f.Email == "":
+		errs["email"] = "exc.err.email_missing"
+	case errors.Is(err, model.ErrNotFound):
+		errs["email"] = "assign.err.email"
+	case err != nil:
+		return err
+	}
+	p := httpx.MustPrincipal(c)
+	if exemptions {
+		_, err = w.assignments.Exempt(c.UserContext(), scope, p, assignment.ExemptionRequest{UserID: userID, Course: slug, Reason: f.Reason})
+	} else {
+		_, err = w.assignments.RecordCompletion(c.UserContext(), scope, p,
+			assignment.CompletionRequest{UserID: userID, Course: slug, CompletedOn: f.CompletedOn, Note: f.Note})
+	}
+	var ve *model.ValidationError
+	switch {
+	case err == nil && len(errs) == 0:
+		return c.Redirect(exceptionsPath(slug, exemptions)+"?done=created", fiber.StatusSeeOther)
+	case err == nil: // only the e-mail was wrong, and the request named nobody: nothing was stored
+	case errors.As(err, &ve):
+		for field := range ve.Fields {
+			switch field {
+			case "user_id":
+				if errs["email"] == "" {
+					errs["email"] = "assign.err.email"
+				}
+			case "completed_on":
+				errs[field] = "exc.err.completed_on"
+				if day, err := time.ParseInLocation(time.DateOnly, f.CompletedOn, model.Berlin); err == nil && day.After(w.store.Now()) {
+					errs[field] = "exc.err.completed_on_future" // a readable date, so it was refused for lying ahead
+				}
+			case "reason", "note":
+				errs[field] = "exc.err." + field
+			default:
+				errs[field] = "exc.err.other"
+			}
+		}
+	case errors.Is(err, model.ErrConflict): // an active exemption of this person exists already
+		errs["email"] = "exc.err.already_exempt"
+	default:
+		return err
+	}
+	v, err := w.exceptionsView(c, scope, slug, exemptions, f, errs)
+	if err != nil {
+		return err
+	}
+	v.Error = "form.has_errors"
+	return w.renderUser(c, fiber.StatusUnprocessableEntity, exceptionsTemplate(exemptions), "", v)
+}
+
+func exceptionsPath(slug string, exemptions bool) string {
+	if exemptions {
+		return "/admin/reports/" + url.PathEscape(slug) + "/exemptions"
+	}
+	return "/admin/reports/" + url.PathEscape(slug) + "/completions"
+}
+
+func (w *Web) revokeExemption(c *fiber.Ctx) error  { return w.revokeException(c, true) }
+func (w *Web) revokeCompletion(c *fiber.Ctx) error { return w.revokeException(c, false) }
+
+// revokeException revokes one entry of the course and municipality: another municipality's,
+// or one of another course, is 404 like a missing one.
+func (w *Web) revokeException(c *fiber.Ctx, exemptions bool) error {
+	slug, scope, err := w.exceptionCourse(c)
+	if err != nil {
+		return err
+	}
+	id, p := c.Params("id"), httpx.MustPrincipal(c)
+	if exemptions {
+		if e, err := w.store.ExemptionByID(c.UserContext(), scope, id); err != nil {
+			return err
+		} else if e.CourseSlug != slug {
+			return model.ErrNotFound
+		}
+		_, err = w.assignments.RevokeExemption(c.UserContext(), scope, p, id)
+	} else {
+		if m, err := w.store.ManualCompletionByID(c.UserContext(), scope, id); err != nil {
+			return err
+		} else if m.CourseSlug != slug {
+			return model.ErrNotFound
+		}
+		_, err = w.assignments.RevokeCompletion(c.UserContext(), scope, p, id)
+	}
+	if err != nil {
+		return err
+	}
+	return c.Redirect(exceptionsPath(slug, exemptions)+"?done=revoked", fiber.StatusSeeOther)
+}
+
+// activeExceptions counts the course's exemptions and manual completions not revoked.
+func (w *Web) activeExceptions(c *fiber.Ctx, scope store.Scope, slug string) (exemptions, completions int, err error) {
+	ex, err := w.store.ListExemptions(c.UserContext(), scope)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, e := range ex {
+		if e.CourseSlug == slug && e.RevokedAt == nil {
+			exemptions++
+		}
+	}
+	mc, err := w.store.ListManualCompletions(c.UserContext(), scope)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, m := range mc {
+		if m.CourseSlug == slug && m.RevokedAt == nil {
+			completions++
+		}
+	}
+	return exemptions, completions, nil
+}
