@@ -80,7 +80,8 @@ func TestAdminPagesAreForHRAndAdminsOnly(t *testing.T) {
 		w := newAdminWorld(t, dialect)
 		w.e.User(nil, "op@example.org", "", model.RoleOperator)
 		paths := []string{"/admin", "/admin/reports/basis", "/admin/reports/basis/learners", "/admin/reports/basis/statistics",
-			"/admin/reports/basis/compliance.csv", "/admin/import", "/admin/assignments"}
+			"/admin/reports/basis/compliance.csv", "/admin/reports/basis/compliance.pdf", "/admin/reports/basis/exemptions", "/admin/reports/basis/completions",
+			"/admin/import", "/admin/assignments"}
 
 		anonymous := newBrowser(t, w.e)
 		for _, p := range paths {
