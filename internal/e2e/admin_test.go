@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -109,10 +110,12 @@ func (s *suite) adminJourney(t *testing.T) {
 	tb.load("submit without a unit", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/assignments"] button[type=submit]`)))
 	tb.contains("#as-unit-err", "Wählen Sie eine Organisationseinheit")
 	tb.audit("admin-assignments-error")
-	tb.do("choose the unit", chromedp.SetValue(chromedp.CSS("#as-unit"), "Fachbereich 1"))
+	tb.do("choose the unit, and every year by 15 January with the date picker", chromedp.SetValue(chromedp.CSS("#as-unit"), "Fachbereich 1"),
+		chromedp.Click(chromedp.CSS("#as-r-yearly")), chromedp.SetValue(chromedp.CSS("#as-rec-date"), "2027-01-15"))
 	tb.click(`form[action="/admin/assignments"] button[type=submit]`)
 	tb.contains(".notice.ok", "Die Zuweisung ist gespeichert")
 	tb.contains("table", "Fachbereich 1 (mit Untereinheiten)")
+	tb.contains("table", "jedes Jahr bis 15.01.")
 
 	// The report and its drill-down.
 	tb.click(`.admin-nav a[href="/admin"]`)
@@ -134,4 +137,38 @@ func (s *suite) adminJourney(t *testing.T) {
 	tb.open("/admin/reports/phishing-erkennen/statistics")
 	tb.contains("h1", "Statistik")
 	tb.audit("admin-statistics")
+
+	// Exempt someone from the course: first without a reason (the field says what to fix).
+	tb.open("/admin/reports/phishing-erkennen")
+	if href := tb.attr(`a[href="/admin/reports/phishing-erkennen/compliance.pdf"]`, "href"); href == "" {
+		t.Error("the report does not link the PDF summary")
+	}
+	tb.click(`a[href="/admin/reports/phishing-erkennen/exemptions"]`)
+	tb.contains("h1", "Befreiungen: Phishing erkennen")
+	tb.audit("admin-exemptions")
+	tb.do("name the person", chromedp.SendKeys(chromedp.CSS("#exc-email"), "tobias.krueger@musterstadt.example"))
+	tb.expectStatus(demo.base + "/admin/reports/phishing-erkennen/exemptions")
+	tb.load("submit without a reason", 422, chromedp.Click(chromedp.CSS(`form[action$="/exemptions"] button[type=submit]`)))
+	tb.contains("#ex-reason-err", "Schreiben Sie eine Begründung")
+	tb.audit("admin-exemptions-error")
+	tb.do("give the reason", chromedp.SendKeys(chromedp.CSS("#ex-reason"), "Gleichwertige Schulung beim Landkreis"))
+	tb.click(`form[action$="/exemptions"] button[type=submit]`)
+	tb.contains(".notice.ok", "Gespeichert und im Protokoll vermerkt")
+	tb.contains("table", "Tobias Krüger")
+	tb.contains("table", "Gleichwertige Schulung beim Landkreis")
+	tb.contains("table", "Jonas Weber am ")
+
+	// Record an in-person training for someone else, back from the report.
+	tb.click(`.breadcrumb a[href="/admin/reports/phishing-erkennen"]`)
+	tb.contains("main", "Befreiungen (1 aktiv)")
+	tb.click(`a[href="/admin/reports/phishing-erkennen/completions"]`)
+	tb.audit("admin-completions")
+	tb.do("fill in the training", chromedp.SendKeys(chromedp.CSS("#exc-email"), "lena.fischer@musterstadt.example"),
+		chromedp.SetValue(chromedp.CSS("#mc-day"), time.Now().AddDate(0, 0, -7).Format(time.DateOnly)),
+		chromedp.SendKeys(chromedp.CSS("#mc-note"), "Präsenzschulung im Rathaus"))
+	tb.click(`form[action$="/completions"] button[type=submit]`)
+	tb.contains(".notice.ok", "Gespeichert und im Protokoll vermerkt")
+	tb.contains("table", "Lena Fischer")
+	tb.contains("table", "Präsenzschulung im Rathaus")
+	tb.audit("admin-completions-saved")
 }
