@@ -49,6 +49,11 @@ type Progress struct {
 	Lessons     map[string]store.LessonState
 	Attempts    []store.Attempt
 	Certificate *store.Certificate
+
+	// counted is set when Attempts were not loaded and submitted and passed stand in for
+	// them (the Progress of a submission, which reads counts only).
+	counted           bool
+	submitted, passed int
 }
 
 // Status is not_started, in_progress or completed.
@@ -99,6 +104,9 @@ func (p *Progress) Percent() int {
 
 // QuizPassed reports whether an attempt of the current enrolment passed.
 func (p *Progress) QuizPassed() bool {
+	if p.counted {
+		return p.passed > 0
+	}
 	for _, a := range p.Attempts {
 		if a.Passed != nil && *a.Passed {
 			return true
@@ -109,6 +117,9 @@ func (p *Progress) QuizPassed() bool {
 
 // SubmittedAttempts counts attempts with a result.
 func (p *Progress) SubmittedAttempts() int {
+	if p.counted {
+		return p.submitted
+	}
 	n := 0
 	for _, a := range p.Attempts {
 		if a.SubmittedAt != nil {
@@ -249,10 +260,19 @@ func (s *Service) Dashboard(ctx context.Context, p auth.Principal) ([]*Progress,
 }
 
 // OpenLesson returns the lesson to show and records that the learner opened it.
+//
+// The page shows the enrolment's status and which lessons are done, so a learner in progress
+// costs one statement (enrolment and lesson states together); attempts and certificates are
+// not loaded. Only without an open enrolment does it take the way of start (which may enrol).
 func (s *Service) OpenLesson(ctx context.Context, p auth.Principal, slug, lesson string) (*Progress, *course.Lesson, error) {
-	pr, err := s.start(ctx, p, slug)
+	pr, err := s.openEnrolment(ctx, p, slug)
 	if err != nil {
 		return nil, nil, err
+	}
+	if pr == nil {
+		if pr, err = s.start(ctx, p, slug); err != nil {
+			return nil, nil, err
+		}
 	}
 	l := pr.Course.Lesson(lesson)
 	if l == nil {
@@ -265,6 +285,30 @@ func (s *Service) OpenLesson(ctx context.Context, p auth.Principal, slug, lesson
 		}
 	}
 	return pr, l, nil
+}
+
+// openEnrolment returns the learner's progress with the enrolment and lesson states only, when
+// they have an open enrolment in the course; nil otherwise.
+func (s *Service) openEnrolment(ctx context.Context, p auth.Principal, slug string) (*Progress, error) {
+	if p.TenantID == "" {
+		return nil, nil // start explains why operators take no courses
+	}
+	entry, err := s.catalog.Get(slug, seesDrafts(p))
+	if err != nil {
+		return nil, err
+	}
+	e, lessons, err := s.store.EnrolmentLessons(ctx, p.UserID, entry.CourseID)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil || e.CompletedAt != nil {
+		return nil, err
+	}
+	crs, err := s.catalog.Version(ctx, e.VersionID)
+	if err != nil {
+		return nil, err
+	}
+	return &Progress{Entry: entry, Course: crs, Enrolment: &e, Lessons: lessons}, nil
 }
 
 // CompleteLesson marks a lesson done, and completes the course when it was the last step.
@@ -295,28 +339,8 @@ func (s *Service) completeIfDone(ctx context.Context, p auth.Principal, pr *Prog
 		return nil
 	}
 	err := s.store.InTx(ctx, func(tx *store.Store) error {
-		completed, err := tx.CompleteEnrolment(ctx, pr.Enrolment.ID)
-		if err != nil || !completed {
-			return err
-		}
-		user, err := tx.UserByID(ctx, store.TenantScope(p.TenantID), p.UserID)
-		if err != nil {
-			return err
-		}
-		tenant, err := tx.TenantByID(ctx, p.TenantID)
-		if err != nil {
-			return err
-		}
-		cert := store.Certificate{
-			TenantID: p.TenantID, UserID: p.UserID, CourseID: pr.Entry.CourseID, VersionID: pr.Enrolment.VersionID,
-			EnrolmentID: pr.Enrolment.ID, Code: certificate.NewCode(), HolderName: user.Name,
-			CourseTitle: pr.Course.TextFor(pr.Course.DefaultLanguage).Title, Municipality: tenant.Name, IssuedAt: tx.Now(),
-		}
-		if !pr.Course.Validity.IsZero() {
-			exp := pr.Course.Validity.AddTo(cert.IssuedAt)
-			cert.ExpiresAt = &exp
-		}
-		return tx.CreateCertificate(ctx, &cert)
+		_, err := complete(ctx, tx, p, pr.Course, *pr.Enrolment)
+		return err
 	})
 	if err != nil {
 		return err
@@ -326,4 +350,32 @@ func (s *Service) completeIfDone(ctx context.Context, p auth.Principal, pr *Prog
 		return err
 	}
 	return s.fill(ctx, pr, e)
+}
+
+// complete completes enrolment e of course crs and issues its certificate, inside the
+// transaction tx. The conditional update completes an enrolment exactly once; when it was
+// complete already, nothing is issued and the certificate is nil.
+func complete(ctx context.Context, tx *store.Store, p auth.Principal, crs *course.Course, e store.Enrolment) (*store.Certificate, error) {
+	completed, err := tx.CompleteEnrolment(ctx, e.ID)
+	if err != nil || !completed {
+		return nil, err
+	}
+	user, err := tx.UserByID(ctx, store.TenantScope(p.TenantID), p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	tenant, err := tx.TenantByID(ctx, p.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	cert := store.Certificate{
+		TenantID: p.TenantID, UserID: p.UserID, CourseID: e.CourseID, VersionID: e.VersionID,
+		EnrolmentID: e.ID, Code: certificate.NewCode(), HolderName: user.Name,
+		CourseTitle: crs.TextFor(crs.DefaultLanguage).Title, Municipality: tenant.Name, IssuedAt: tx.Now(),
+	}
+	if !crs.Validity.IsZero() {
+		exp := crs.Validity.AddTo(cert.IssuedAt)
+		cert.ExpiresAt = &exp
+	}
+	return &cert, tx.CreateCertificate(ctx, &cert)
 }

@@ -246,6 +246,83 @@ func TestSubmissionIsAcceptedOnce(t *testing.T) {
 	})
 }
 
+// A passing submission after the last lesson completes the course and issues the certificate
+// in the same transaction as the result; of concurrent submissions exactly one does, once.
+func TestFinalSubmissionCompletesTheCourseOnce(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e, tok, _ := setup(t, dialect)
+		for _, l := range []string{"start", "weiter"} {
+			if r := e.Do("POST", "/api/v1/courses/basis/lessons/"+l+"/complete", tok, nil); r.StatusCode != 204 {
+				t.Fatalf("complete lesson %s: %d %s", l, r.StatusCode, r.Body)
+			}
+		}
+		a, _ := start(t, e, tok, 201)
+		var wg sync.WaitGroup
+		type answer struct {
+			status int
+			res    resultJSON
+		}
+		answers := make(chan answer, 8)
+		for range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.Do("POST", "/api/v1/attempts/"+a.ID+"/submit", tok, map[string]any{"answers": e.CorrectAnswers("basis")})
+				var got answer
+				got.status = r.StatusCode
+				if r.StatusCode == 200 {
+					r.JSON(t, &got.res)
+				}
+				answers <- got
+			}()
+		}
+		wg.Wait()
+		close(answers)
+		var won []resultJSON
+		for got := range answers {
+			switch got.status {
+			case 200:
+				won = append(won, got.res)
+			case 409:
+			default:
+				t.Errorf("submission answered %d", got.status)
+			}
+		}
+		if len(won) != 1 {
+			t.Fatalf("%d submissions accepted, want 1", len(won))
+		}
+		res := won[0]
+		if !res.Passed || !res.CourseComplete || res.CertificateID == "" || res.AttemptsLeft == nil || *res.AttemptsLeft != 2 {
+			t.Fatalf("final submission: %+v", res)
+		}
+		var certs []struct {
+			ID string `json:"id"`
+		}
+		e.Do("GET", "/api/v1/me/certificates", tok, nil).JSON(t, &certs)
+		if len(certs) != 1 || certs[0].ID != res.CertificateID {
+			t.Fatalf("certificates %+v, answer named %s", certs, res.CertificateID)
+		}
+		var crs struct {
+			Progress struct {
+				Status string `json:"status"`
+			} `json:"progress"`
+		}
+		e.Do("GET", "/api/v1/courses/basis", tok, nil).JSON(t, &crs)
+		if crs.Progress.Status != "completed" {
+			t.Errorf("course status %q after the final submission", crs.Progress.Status)
+		}
+		// The stored result reads back as it was answered.
+		var got struct {
+			Submitted bool       `json:"submitted"`
+			Result    resultJSON `json:"result"`
+		}
+		e.Do("GET", "/api/v1/attempts/"+a.ID, tok, nil).JSON(t, &got)
+		if !got.Submitted || got.Result.Score != 100 || !got.Result.Passed || got.Result.CertificateID != res.CertificateID {
+			t.Errorf("attempt read back: %+v", got)
+		}
+	})
+}
+
 func TestMaxAttemptsAndResume(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		e, tok, _ := setup(t, dialect)

@@ -188,7 +188,7 @@ func (s *Service) SaveAnswers(ctx context.Context, p auth.Principal, id string, 
 	if err != nil {
 		return err
 	}
-	clean, err := checkAnswers(a, answers)
+	clean, err := checkAnswers(servedOf(a), answers)
 	if err != nil {
 		return err
 	}
@@ -198,45 +198,78 @@ func (s *Service) SaveAnswers(ctx context.Context, p auth.Principal, id string, 
 
 // Submit scores the attempt once, on the server, and completes the course when it was the
 // last step. A second submission is model.ErrConflict and changes nothing.
+//
+// It reads everything it needs in one statement (store.SubmissionOf: the attempt by id and
+// user, its enrolment, the counts the answer shows) and writes with one conditional UPDATE,
+// which alone decides which of concurrent submissions counts. Only a submission that passes
+// and leaves every lesson done also completes the enrolment and issues the certificate, in the
+// same transaction as the UPDATE, so a passed final attempt never stands without its
+// completion. The attempt's served questions are decoded once.
 func (s *Service) Submit(ctx context.Context, p auth.Principal, id string, answers Answers, langs []string) (*AttemptView, error) {
-	a, pr, err := s.attempt(ctx, p, id)
+	sub, err := s.store.SubmissionOf(ctx, p.UserID, id)
 	if err != nil {
 		return nil, err
 	}
-	if a.SubmittedAt != nil {
+	if sub.SubmittedAt != nil {
 		return nil, errSubmittedAlready
 	}
-	clean, err := checkAnswers(a, answers)
+	crs, err := s.catalog.Version(ctx, sub.VersionID)
 	if err != nil {
 		return nil, err
 	}
-	crs, err := s.catalog.Version(ctx, a.VersionID)
+	if crs.Quiz == nil { // an attempt is only ever drawn from a quiz; the version cannot lose it
+		return nil, errNoQuiz
+	}
+	qs := servedOf(sub.Attempt)
+	clean, err := checkAnswers(qs, answers)
 	if err != nil {
 		return nil, err
 	}
-	res := grade(crs.Quiz, servedOf(a), clean)
+	res := grade(crs.Quiz, qs, clean)
 	b, _ := json.Marshal(clean)
-	if err := s.store.SubmitAttempt(ctx, a.ID, string(b), res.Score, res.Passed); err != nil {
+
+	e := store.Enrolment{ID: sub.EnrolmentID, TenantID: sub.TenantID, UserID: sub.UserID, CourseID: sub.CourseID,
+		VersionID: sub.VersionID, CompletedAt: sub.EnrolmentCompletedAt}
+	pr := &Progress{Course: crs, Enrolment: &e, counted: true, submitted: sub.SubmittedAttempts + 1, passed: sub.PassedAttempts}
+	if res.Passed {
+		pr.passed++
+	}
+	completes := e.CompletedAt == nil && res.Passed && sub.LessonsDone >= len(crs.Lessons)
+	submit := func(st *store.Store) error {
+		at, err := st.SubmitAttempt(ctx, sub.ID, string(b), res.Score, res.Passed)
 		if errors.Is(err, model.ErrConflict) {
-			return nil, errSubmittedAlready
+			return errSubmittedAlready
 		}
-		return nil, err
+		sub.SubmittedAt = &at
+		return err
 	}
-	e, err := s.store.CurrentEnrolment(ctx, p.UserID, pr.Entry.CourseID)
+	if completes {
+		err = s.store.InTx(ctx, func(tx *store.Store) error {
+			if err := submit(tx); err != nil {
+				return err
+			}
+			cert, err := complete(ctx, tx, p, crs, e)
+			if cert != nil {
+				pr.Certificate, e.CompletedAt = cert, &cert.IssuedAt
+			}
+			return err
+		})
+	} else {
+		err = submit(s.store)
+	}
 	if err != nil {
 		return nil, err
 	}
-	if err := s.fill(ctx, pr, e); err != nil {
-		return nil, err
+	if e.CompletedAt != nil && pr.Certificate == nil { // completed before: show its certificate
+		if c, err := s.store.CertificateOfEnrolment(ctx, e.ID); err == nil {
+			pr.Certificate = &c
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return nil, err
+		}
 	}
-	if err := s.completeIfDone(ctx, p, pr); err != nil {
-		return nil, err
-	}
-	submitted, err := s.store.UserAttempt(ctx, p.UserID, a.ID)
-	if err != nil {
-		return nil, err
-	}
-	return s.view(ctx, pr, submitted, langs)
+	a := sub.Attempt
+	a.Answers, a.Score, a.Passed = string(b), &res.Score, &res.Passed
+	return s.viewOf(pr, a, crs, qs, clean, langs), nil
 }
 
 var errSubmittedAlready = model.Conflict("this attempt has been submitted already; its result stands")
@@ -249,8 +282,7 @@ func servedOf(a store.Attempt) []served {
 
 // checkAnswers keeps only what was served, and refuses what cannot be: unknown questions or
 // options, several options on a single-choice question.
-func checkAnswers(a store.Attempt, answers Answers) (Answers, error) {
-	qs := servedOf(a)
+func checkAnswers(qs []served, answers Answers) (Answers, error) {
 	byID := map[string]served{}
 	for _, q := range qs {
 		byID[q.ID] = q
@@ -323,10 +355,15 @@ func (s *Service) view(ctx context.Context, pr *Progress, a store.Attempt, langs
 	if err != nil {
 		return nil, err
 	}
+	answers := Answers{}
+	_ = json.Unmarshal([]byte(a.Answers), &answers)
+	return s.viewOf(pr, a, crs, servedOf(a), answers, langs), nil
+}
+
+// viewOf builds the view of attempt a of crs from its decoded questions qs and answers.
+func (s *Service) viewOf(pr *Progress, a store.Attempt, crs *course.Course, qs []served, answers Answers, langs []string) *AttemptView {
 	lang := crs.PickLanguage(langs...)
-	v := &AttemptView{ID: a.ID, Number: a.Number, Course: crs, Language: lang, Answers: Answers{}, Submitted: a.SubmittedAt != nil, Progress: pr}
-	_ = json.Unmarshal([]byte(a.Answers), &v.Answers)
-	qs := servedOf(a)
+	v := &AttemptView{ID: a.ID, Number: a.Number, Course: crs, Language: lang, Answers: answers, Submitted: a.SubmittedAt != nil, Progress: pr}
 	for _, q := range qs {
 		question := crs.Quiz.Question(q.ID)
 		if question == nil {
@@ -361,5 +398,5 @@ func (s *Service) view(ctx context.Context, pr *Progress, a store.Attempt, langs
 		}
 		v.Result = &r
 	}
-	return v, nil
+	return v
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -234,20 +235,6 @@ func (s *Store) SaveAnswers(ctx context.Context, id, answers string) error {
 	return nil
 }
 
-// SubmitAttempt records the result once. The conditional update makes double submissions —
-// two clicks, two tabs — land exactly once; the loser gets model.ErrConflict.
-func (s *Store) SubmitAttempt(ctx context.Context, id, answers string, score int, passed bool) error {
-	res, err := s.db.NewUpdate().Model((*Attempt)(nil)).Set("answers = ?", answers).Set("submitted_at = ?", s.now()).
-		Set("score = ?", score).Set("passed = ?", passed).Where("id = ? AND submitted_at IS NULL", id).Exec(ctx)
-	if err != nil {
-		return dbErr("submit attempt", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errSubmitted
-	}
-	return nil
-}
-
 // CreateCertificate stores a certificate (one per enrolment) and settles the person's
 // obligation in the course.
 func (s *Store) CreateCertificate(ctx context.Context, c *Certificate) error {
@@ -338,4 +325,110 @@ func (s *Store) AllUserEnrolments(ctx context.Context, userID string) ([]Enrolme
 	err := s.db.NewSelect().Model(&rows).ColumnExpr("en.*").ColumnExpr("c.slug AS course_slug").
 		Join("JOIN courses AS c ON c.id = en.course_id").Where("en.user_id = ?", userID).OrderExpr("en.started_at").Scan(ctx)
 	return rows, dbErr("enrolments", err)
+}
+
+// enrolmentLessonRow is one row of qEnrolmentLessons: the enrolment, and one lesson of it (all
+// lesson columns null when none was opened yet).
+type enrolmentLessonRow struct {
+	Enrolment
+	LessonSlug        *string    `bun:"lesson_slug"`
+	OpenedAt          *time.Time `bun:"opened_at"`
+	LessonCompletedAt *time.Time `bun:"lesson_completed_at"`
+	SecondsSpent      *int       `bun:"seconds_spent"`
+}
+
+// qEnrolmentLessons picks the enrolment as CurrentEnrolment does and joins its lessons.
+var qEnrolmentLessons = bound(`SELECT en.id, en.tenant_id, en.user_id, en.course_id, en.version_id, en.started_at,
+	en.last_activity_at, en.completed_at, lp.lesson_slug, lp.opened_at, lp.completed_at AS lesson_completed_at, lp.seconds_spent
+FROM (SELECT * FROM enrolments WHERE user_id = ? AND course_id = ?
+      ORDER BY completed_at IS NULL DESC, started_at DESC LIMIT 1) AS en
+LEFT JOIN lesson_progress AS lp ON lp.enrolment_id = en.id`)
+
+// EnrolmentLessons is CurrentEnrolment and LessonStates in one statement (the lesson page):
+// the user's open enrolment in the course, else their latest completed one, with the progress
+// of every lesson touched in it. model.ErrNotFound if they never started the course.
+func (s *Store) EnrolmentLessons(ctx context.Context, userID, courseID string) (Enrolment, map[string]LessonState, error) {
+	var e Enrolment
+	found := false
+	lessons := map[string]LessonState{}
+	err := s.queryBound(ctx, qEnrolmentLessons, []any{userID, courseID}, func(scan func(...any) error) error {
+		var r enrolmentLessonRow
+		if err := scan(&r); err != nil {
+			return err
+		}
+		e, found = r.Enrolment, true
+		if r.LessonSlug != nil {
+			st := LessonState{EnrolmentID: e.ID, LessonSlug: *r.LessonSlug, CompletedAt: r.LessonCompletedAt}
+			if r.OpenedAt != nil {
+				st.OpenedAt = *r.OpenedAt
+			}
+			if r.SecondsSpent != nil {
+				st.SecondsSpent = *r.SecondsSpent
+			}
+			lessons[st.LessonSlug] = st
+		}
+		return nil
+	})
+	if err == nil && !found {
+		err = sql.ErrNoRows
+	}
+	return e, lessons, dbErr("enrolment", err)
+}
+
+// Submission is what submitting an attempt needs to know, read in one statement: the attempt,
+// its enrolment's state, and counts over the enrolment.
+type Submission struct {
+	Attempt
+	CourseID             string     `bun:"course_id"`
+	EnrolmentCompletedAt *time.Time `bun:"enrolment_completed_at"`
+	// SubmittedAttempts and PassedAttempts count the enrolment's attempts with a result, and
+	// those that passed; LessonsDone its completed lessons.
+	SubmittedAttempts int `bun:"submitted_attempts"`
+	PassedAttempts    int `bun:"passed_attempts"`
+	LessonsDone       int `bun:"lessons_done"`
+}
+
+var qSubmission = bound(`SELECT qa.id, qa.enrolment_id, qa.tenant_id, qa.user_id, qa.version_id, qa.number, qa.questions,
+	qa.answers, qa.started_at, qa.submitted_at, qa.score, qa.passed,
+	en.course_id, en.completed_at AS enrolment_completed_at,
+	(SELECT count(*) FROM quiz_attempts AS x WHERE x.enrolment_id = qa.enrolment_id AND x.submitted_at IS NOT NULL) AS submitted_attempts,
+	(SELECT count(*) FROM quiz_attempts AS x WHERE x.enrolment_id = qa.enrolment_id AND x.passed) AS passed_attempts,
+	(SELECT count(*) FROM lesson_progress AS lp WHERE lp.enrolment_id = qa.enrolment_id AND lp.completed_at IS NOT NULL) AS lessons_done
+FROM quiz_attempts AS qa JOIN enrolments AS en ON en.id = qa.enrolment_id
+WHERE qa.id = ? AND qa.user_id = ?`)
+
+// SubmissionOf returns the user's attempt with what submitting it needs; another user's
+// attempt is model.ErrNotFound, like a missing one.
+func (s *Store) SubmissionOf(ctx context.Context, userID, attemptID string) (Submission, error) {
+	if err := checkID("attempt", attemptID); err != nil {
+		return Submission{}, err
+	}
+	var sub Submission
+	found := false
+	err := s.queryBound(ctx, qSubmission, []any{attemptID, userID}, func(scan func(...any) error) error {
+		found = true
+		return scan(&sub)
+	})
+	if err == nil && !found {
+		err = sql.ErrNoRows
+	}
+	return sub, dbErr("attempt", err)
+}
+
+var qSubmitAttempt = bound(`UPDATE quiz_attempts SET answers = ?, submitted_at = ?, score = ?, passed = ?
+WHERE id = ? AND submitted_at IS NULL`)
+
+// SubmitAttempt records the result once and returns the time recorded. The condition on
+// submitted_at makes double submissions — two clicks, two tabs — land exactly once: of
+// concurrent ones exactly one changes the row, the others get model.ErrConflict.
+func (s *Store) SubmitAttempt(ctx context.Context, id, answers string, score int, passed bool) (time.Time, error) {
+	now := s.now()
+	n, err := s.execBound(ctx, qSubmitAttempt, answers, now, score, passed, id)
+	if err != nil {
+		return now, dbErr("submit attempt", err)
+	}
+	if n == 0 {
+		return now, errSubmitted
+	}
+	return now, nil
 }
