@@ -14,6 +14,9 @@ type Principal struct {
 	// Language is the user's own setting ("" = none) as of sign-in; carried in the token so
 	// that content negotiation needs no database lookup.
 	Language string
+	// Name is the user's display name as of sign-in or the last refresh, for page headers
+	// ("" in tokens issued before names were carried; pages then look the user up).
+	Name string
 	// APIKeyID is set when an API key, not a person, is calling; UserID and Roles are then
 	// empty and Scopes says what the key may read.
 	APIKeyID string

@@ -24,10 +24,11 @@ var ErrInvalidToken = errors.New("invalid or expired access token")
 // and previous keys, chosen by the token's kid header. The algorithm is pinned to EdDSA, so
 // `none` and algorithm-switching tokens (HS256 signed with the public key) are refused.
 type Keyring struct {
-	kid    string
-	signer ed25519.PrivateKey
-	keys   map[string]ed25519.PublicKey
-	now    func() time.Time
+	kid      string
+	signer   ed25519.PrivateKey
+	keys     map[string]ed25519.PublicKey
+	now      func() time.Time
+	verified verifiedCache
 }
 
 // GenerateKey returns a new signing key in the form WACHSAM_TOKEN_KEY expects (base64 seed).
@@ -78,6 +79,7 @@ type claims struct {
 	TenantID string       `json:"tid,omitempty"`
 	Roles    []model.Role `json:"roles"`
 	Language string       `json:"lang,omitempty"`
+	Name     string       `json:"name,omitempty"`
 }
 
 // Issue signs an access token for p valid for ttl.
@@ -88,7 +90,7 @@ func (k *Keyring) Issue(p Principal, ttl time.Duration) (string, time.Time, erro
 		RegisteredClaims: jwt.RegisteredClaims{
 			Issuer: issuer, Subject: p.UserID, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(exp),
 		},
-		TenantID: p.TenantID, Roles: p.Roles, Language: p.Language,
+		TenantID: p.TenantID, Roles: p.Roles, Language: p.Language, Name: p.Name,
 	}
 	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
 	t.Header["kid"] = k.kid
@@ -97,7 +99,26 @@ func (k *Keyring) Issue(p Principal, ttl time.Duration) (string, time.Time, erro
 }
 
 // Verify checks a token's signature, algorithm, issuer and expiry and returns its principal.
+//
+// A token verified once is remembered until it expires (see verifiedCache), so a browser or
+// API client sending the same token with every request pays for the Ed25519 check once. This
+// changes nothing about revocation: an access token cannot be revoked anyway, it lives until
+// its expiry, which the cache checks on every hit.
 func (k *Keyring) Verify(token string) (Principal, error) {
+	now := k.now()
+	key := sha256.Sum256([]byte(token))
+	if p, ok := k.verified.get(key, now); ok {
+		return p, nil
+	}
+	p, exp, err := k.verify(token)
+	if err != nil {
+		return Principal{}, err
+	}
+	k.verified.put(key, p, exp, now)
+	return p, nil
+}
+
+func (k *Keyring) verify(token string) (Principal, time.Time, error) {
 	var c claims
 	_, err := jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		kid, _ := t.Header["kid"].(string)
@@ -113,8 +134,8 @@ func (k *Keyring) Verify(token string) (Principal, error) {
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(k.now),
 	)
-	if err != nil || c.Subject == "" {
-		return Principal{}, ErrInvalidToken
+	if err != nil || c.Subject == "" || c.ExpiresAt == nil {
+		return Principal{}, time.Time{}, ErrInvalidToken
 	}
-	return Principal{UserID: c.Subject, TenantID: c.TenantID, Roles: c.Roles, Language: c.Language}, nil
+	return Principal{UserID: c.Subject, TenantID: c.TenantID, Roles: c.Roles, Language: c.Language, Name: c.Name}, c.ExpiresAt.Time, nil
 }

@@ -135,3 +135,49 @@ func TestKeyringRefusesBadKeys(t *testing.T) {
 		t.Errorf("bad previous key: err = %v", err)
 	}
 }
+
+// The display name travels in the token, so pages need no lookup for the header.
+func TestTokenCarriesTheDisplayName(t *testing.T) {
+	k := newTestKeyring(t)
+	named := alice
+	named.Name, named.Language = "Alice Amsel", "en"
+	tok, _, _ := k.Issue(named, time.Minute)
+	p, err := k.Verify(tok)
+	if err != nil || p.Name != "Alice Amsel" || p.Language != "en" {
+		t.Fatalf("principal = %+v, %v", p, err)
+	}
+}
+
+// A token verified once is answered from the cache, but never past its expiry, and a
+// different token (even with one byte changed) is verified on its own.
+func TestVerifiedTokensStillExpire(t *testing.T) {
+	k := newTestKeyring(t)
+	now := time.Now()
+	k.SetClock(func() time.Time { return now })
+	tok, _, _ := k.Issue(alice, time.Minute)
+	for range 2 { // the second is a cache hit
+		if _, err := k.Verify(tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tampered := tok[:len(tok)-2] + map[bool]string{true: "A", false: "B"}[tok[len(tok)-2] != 'A'] + tok[len(tok)-1:]
+	if _, err := k.Verify(tampered); err == nil {
+		t.Error("a token with a changed signature verified")
+	}
+	k.SetClock(func() time.Time { return now.Add(61 * time.Second) })
+	if _, err := k.Verify(tok); err == nil {
+		t.Error("an expired token verified from the cache")
+	}
+}
+
+// The cache stays bounded however many tokens pass.
+func TestVerifiedCacheIsBounded(t *testing.T) {
+	var c verifiedCache
+	now := time.Now()
+	for i := range verifiedCacheSize + 10 {
+		c.put([32]byte{byte(i), byte(i >> 8), byte(i >> 16)}, alice, now.Add(time.Minute), now)
+	}
+	if n := len(c.entries); n > verifiedCacheSize {
+		t.Fatalf("%d entries, bound %d", n, verifiedCacheSize)
+	}
+}

@@ -116,7 +116,7 @@ func (s *Service) signAccess(u model.User) (Tokens, error) {
 }
 
 func principalOf(u model.User) auth.Principal {
-	return auth.Principal{UserID: u.ID, TenantID: u.TenantID, Roles: u.Roles, Language: u.Language}
+	return auth.Principal{UserID: u.ID, TenantID: u.TenantID, Roles: u.Roles, Language: u.Language, Name: u.Name}
 }
 
 // ErrSessionEnded is the answer to an unknown, expired, revoked or reused refresh token.

@@ -32,9 +32,10 @@ import (
 
 // Store is a handle on the database, or on one transaction of it (see InTx).
 type Store struct {
-	root *bun.DB
-	db   bun.IDB
-	now  func() time.Time
+	root    *bun.DB
+	db      bun.IDB
+	now     func() time.Time
+	tenants *tenantCache // shared by the transactions' Stores
 }
 
 // OpenPostgres connects to PostgreSQL at url.
@@ -84,7 +85,7 @@ func open(ctx context.Context, db *bun.DB) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	return &Store{root: db, db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }}, nil
+	return &Store{root: db, db: db, now: func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, tenants: newTenantCache(TenantCacheTTL)}, nil
 }
 
 // Close releases the connection pool.
@@ -162,7 +163,7 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 		return fn(s)
 	}
 	return s.root.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(&Store{root: s.root, db: tx, now: s.now})
+		return fn(&Store{root: s.root, db: tx, now: s.now, tenants: s.tenants})
 	})
 }
 

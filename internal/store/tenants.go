@@ -61,6 +61,7 @@ func (s *Store) UpdateTenant(ctx context.Context, t *model.Tenant) error {
 	if err != nil {
 		return dbErr("update tenant", err)
 	}
+	s.tenants.forget(t.ID)
 	return expectOne(res, "update tenant")
 }
 

@@ -266,20 +266,27 @@ func safeNext(next string) string {
 	return next
 }
 
-// principalUser loads the signed-in user for display.
+// principalUser is the signed-in user for display: the name from the access token (so a
+// rename shows once the token is refreshed, within the access-token lifetime), and the
+// municipality's name. Tokens issued before names were carried make it look the user up.
 func (w *Web) principalUser(c *fiber.Ctx, p auth.Principal) (*ViewUser, string, error) {
-	u, err := w.store.UserByID(c.UserContext(), store.AllTenants(), p.UserID)
-	if err != nil {
-		return nil, "", err
+	name := p.Name
+	if name == "" {
+		u, err := w.store.UserByID(c.UserContext(), store.AllTenants(), p.UserID)
+		if err != nil {
+			return nil, "", err
+		}
+		name = u.Name
 	}
 	tenant := ""
-	if t, ok := w.tenantOf(c, u.TenantID); ok {
+	if t, ok := w.tenantOf(c, p.TenantID); ok {
 		tenant = t.Name
 	}
-	return &ViewUser{Name: u.Name, Admin: isAdmin(p)}, tenant, nil
+	return &ViewUser{Name: name, Admin: isAdmin(p)}, tenant, nil
 }
 
-// tenantOf looks the tenant up once per request (the header and the language both need it).
+// tenantOf looks the tenant up once per request (the header and the language both need it),
+// from the store's short-lived tenant cache (store.CachedTenant).
 func (w *Web) tenantOf(c *fiber.Ctx, id string) (model.Tenant, bool) {
 	if id == "" {
 		return model.Tenant{}, false
@@ -287,7 +294,7 @@ func (w *Web) tenantOf(c *fiber.Ctx, id string) (model.Tenant, bool) {
 	if t, ok := c.Locals("tenant").(model.Tenant); ok && t.ID == id {
 		return t, true
 	}
-	t, err := w.store.TenantByID(c.UserContext(), id)
+	t, err := w.store.CachedTenant(c.UserContext(), id)
 	if err != nil {
 		return model.Tenant{}, false
 	}
