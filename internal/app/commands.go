@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/wachsam/wachsam/internal/auth"
@@ -39,6 +41,7 @@ func serve(ctx context.Context, args []string, io IO) error {
 		}
 	}
 	log := newLogger(io.Stderr, cfg.LogLevel)
+	applyMemoryLimit(cfg, log)
 	st, err := OpenStore(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -267,4 +270,18 @@ func courseValidate(_ context.Context, args []string, io IO) error {
 func tokenKey(io IO) error {
 	fmt.Fprintln(io.Stdout, auth.GenerateKey())
 	return nil
+}
+
+// applyMemoryLimit sets the runtime's soft memory limit for the server (see
+// config.DefaultMemoryLimit for why there is one by default).
+func applyMemoryLimit(cfg *config.Config, log *slog.Logger) {
+	switch {
+	case cfg.MemoryLimit > 0:
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+		log.Debug("memory limit", "bytes", cfg.MemoryLimit)
+	case cfg.MemoryLimit == 0:
+		debug.SetMemoryLimit(math.MaxInt64)
+	default: // GOMEMLIMIT: the runtime read it at start
+		log.Debug("memory limit from GOMEMLIMIT", "bytes", debug.SetMemoryLimit(-1))
+	}
 }

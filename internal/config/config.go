@@ -44,6 +44,10 @@ type Config struct {
 	JobPollInterval time.Duration
 	// ReminderScanInterval is how often reminders are looked for; 0 turns the scan off.
 	ReminderScanInterval time.Duration
+	// MemoryLimit is the Go runtime's soft memory limit in bytes (debug.SetMemoryLimit):
+	// WACHSAM_MEMORY_LIMIT, else DefaultMemoryLimit. 0 = no limit; -1 = GOMEMLIMIT is set
+	// and the runtime applies it as it is.
+	MemoryLimit int64
 
 	baseFromAddr bool // WACHSAM_BASE_URL was not set: links point at the listen address
 }
@@ -168,6 +172,7 @@ func Load(src Source) (*Config, error) {
 		MaxImportBytes:    r.integer("WACHSAM_MAX_IMPORT_BYTES", 16<<20),
 		ShutdownTimeout:   r.duration("WACHSAM_SHUTDOWN_TIMEOUT", 30*time.Second),
 		LogLevel:          r.str("WACHSAM_LOG_LEVEL", "info"),
+		MemoryLimit:       r.memoryLimit(),
 		S3: S3{
 			Endpoint:  r.str("WACHSAM_S3_ENDPOINT", ""),
 			Bucket:    r.str("WACHSAM_S3_BUCKET", ""),
@@ -305,6 +310,53 @@ func (c *Config) validateSMTP(r *reader) {
 	if s.PerMinute < 1 || s.PerMinute > 6000 {
 		r.fail("WACHSAM_MAIL_PER_MINUTE must be between 1 and 6000, got %d", s.PerMinute)
 	}
+}
+
+// DefaultMemoryLimit is the soft memory limit without WACHSAM_MEMORY_LIMIT or GOMEMLIMIT.
+// Without a limit the runtime lets the heap grow to twice what is live before collecting, so
+// a load peak leaves the process at two to three times the memory it needs afterwards
+// (bench/: 350 MB after load instead of ~130 MB). 128 MiB keeps a server with 2,000 open
+// connections under 150 MB of RSS after load, while a peak that really needs more still gets
+// it: the limit is soft, the runtime only collects more often near it.
+const DefaultMemoryLimit = 128 << 20
+
+// memoryLimit reads WACHSAM_MEMORY_LIMIT: a size with the suffixes GOMEMLIMIT takes (B, KiB,
+// MiB, GiB, TiB) or "off". Unset, an existing GOMEMLIMIT wins over the default.
+func (r *reader) memoryLimit() int64 {
+	s := r.str("WACHSAM_MEMORY_LIMIT", "")
+	if s == "" {
+		if v, ok := r.src("GOMEMLIMIT"); ok && strings.TrimSpace(v) != "" {
+			return -1
+		}
+		return DefaultMemoryLimit
+	}
+	if strings.EqualFold(s, "off") {
+		return 0
+	}
+	n, err := parseSize(s)
+	if err != nil || n < 32<<20 {
+		r.fail("WACHSAM_MEMORY_LIMIT must be a size of at least 32MiB such as 128MiB or 1GiB, or off, got %q", s)
+		return DefaultMemoryLimit
+	}
+	return n
+}
+
+// parseSize reads sizes as GOMEMLIMIT writes them: digits and a unit B, KiB, MiB, GiB or TiB.
+func parseSize(s string) (int64, error) {
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"B", 1}}
+	for _, u := range units {
+		if num, ok := strings.CutSuffix(s, u.suffix); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(num), 10, 64)
+			if err != nil || n < 0 || n > (1<<62)/u.mult {
+				return 0, fmt.Errorf("bad size %q", s)
+			}
+			return n * u.mult, nil
+		}
+	}
+	return 0, fmt.Errorf("size %q has no unit (B, KiB, MiB, GiB, TiB)", s)
 }
 
 // reader collects problems instead of stopping at the first, so an operator fixes all at once.

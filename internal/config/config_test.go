@@ -116,3 +116,32 @@ func TestSMTP(t *testing.T) {
 		t.Errorf("sender without host: %v", err)
 	}
 }
+
+// The server gets a soft memory limit by default; WACHSAM_MEMORY_LIMIT sets or disables it, and
+// an operator's GOMEMLIMIT is left to the runtime.
+func TestMemoryLimit(t *testing.T) {
+	for _, tc := range []struct {
+		vars map[string]string
+		want int64
+	}{
+		{nil, DefaultMemoryLimit},
+		{map[string]string{"WACHSAM_MEMORY_LIMIT": "512MiB"}, 512 << 20},
+		{map[string]string{"WACHSAM_MEMORY_LIMIT": "2GiB", "GOMEMLIMIT": "100MiB"}, 2 << 30},
+		{map[string]string{"WACHSAM_MEMORY_LIMIT": "off"}, 0},
+		{map[string]string{"GOMEMLIMIT": "300MiB"}, -1},
+	} {
+		c, err := Load(env(tc.vars))
+		if err != nil {
+			t.Fatalf("%v: %v", tc.vars, err)
+		}
+		if c.MemoryLimit != tc.want {
+			t.Errorf("%v: limit %d, want %d", tc.vars, c.MemoryLimit, tc.want)
+		}
+	}
+	for _, bad := range []string{"128", "128MB", "1MiB", "-5MiB", "lots"} {
+		_, err := Load(env(map[string]string{"WACHSAM_MEMORY_LIMIT": bad}))
+		if err == nil || !strings.Contains(err.Error(), "WACHSAM_MEMORY_LIMIT must be a size") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
