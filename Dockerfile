@@ -17,8 +17,11 @@ COPY --from=build /wachsam /wachsam
 # /data must exist and belong to nonroot: a new volume mounted there takes over its ownership,
 # so the embedded SQLite database and the generated token key can be written.
 COPY --from=build --chown=65532:65532 /data /data
+# WACHSAM_MEMORY_LIMIT is the Go runtime's soft memory limit (the binary's default, spelled out
+# here): raise it together with the container's memory, to about three quarters of it.
 ENV WACHSAM_ADDR=:8080 \
-    WACHSAM_DATA_DIR=/data
+    WACHSAM_DATA_DIR=/data \
+    WACHSAM_MEMORY_LIMIT=128MiB
 EXPOSE 8080
 VOLUME /data
 USER nonroot:nonroot
