@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -205,7 +206,14 @@ func (w *Web) lessonPage(c *fiber.Ctx) error {
 			d.Next = &lessonItem{Slug: n.Slug, Title: n.TextFor(lang).Title}
 		}
 	}
-	return w.renderUser(c, fiber.StatusOK, "lesson", "", &View{Title: text.Title, Data: d})
+	// Everything on the page follows from these (and the URL, the interface language and
+	// whether there is a municipality, which renderShared adds).
+	v := &View{Title: text.Title, Data: d}
+	if crs.ContentHash == "" { // cannot tell versions apart: no sharing
+		return w.renderUser(c, fiber.StatusOK, "lesson", "", v)
+	}
+	key := strings.Join([]string{crs.Slug, crs.ContentHash, l.Slug, lang, strconv.FormatBool(d.Done), strconv.FormatBool(d.ReadOnly)}, "\x00")
+	return w.renderShared(c, key, "lesson", v)
 }
 
 // completeLesson records the lesson and moves on: to the next lesson, else the course page.

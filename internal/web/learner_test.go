@@ -210,3 +210,59 @@ func TestPrivacyPageAndDataDownload(t *testing.T) {
 		t.Errorf("anonymous data download: %d", r.StatusCode)
 	}
 }
+
+// The lesson page is rendered once per situation and shared (see pageCache); each learner
+// still sees their own name (escaped), their own working CSRF token and their own progress.
+func TestSharedLessonPageIsPersonal(t *testing.T) {
+	e := testenv.WithCourses(t, "sqlite", nil, testenv.CourseTree(nil))
+	ten := e.Tenant("a")
+	admin := e.Token(e.User(&ten, "admin@a.example", "", model.RoleAdmin).Email)
+	bert := e.User(&ten, "bert@a.example", "", model.RoleLearner)
+	if r := e.Do("PATCH", "/api/v1/admin/users/"+bert.ID, admin, map[string]any{"name": `Bert <b>&"Co"</b>`}); r.StatusCode != 200 {
+		t.Fatalf("rename: %d %s", r.StatusCode, r.Body)
+	}
+	e.User(&ten, "anna@a.example", "", model.RoleLearner)
+	anna, b := newBrowser(t, e), newBrowser(t, e)
+	anna.login("anna@a.example", testenv.Password)
+	b.login("bert@a.example", testenv.Password)
+
+	const path = "/courses/basis/lessons/start"
+	pa1, pb1 := anna.do("GET", path, nil), b.do("GET", path, nil)
+	pa2, pb2 := anna.do("GET", path, nil), b.do("GET", path, nil) // from the cache
+	for _, p := range []testenv.Response{pa1, pb1, pa2, pb2} {
+		if p.StatusCode != 200 || !strings.Contains(p.Body, "Der Anfang") || !strings.Contains(p.Body, "Stadt a") || strings.Contains(p.Body, "wslot") {
+			t.Fatalf("lesson page: %d\n%s", p.StatusCode, p.Body)
+		}
+	}
+	if !strings.Contains(pa2.Body, "Angemeldet als anna") || strings.Contains(pa2.Body, "Bert") {
+		t.Errorf("Anna's page shows another name:\n%s", pa2.Body)
+	}
+	if !strings.Contains(pb2.Body, "Bert &lt;b&gt;&amp;&#34;Co&#34;&lt;/b&gt;") || strings.Contains(pb2.Body, "<b>&") {
+		t.Errorf("Bert's name is not escaped:\n%s", pb2.Body)
+	}
+	if anna.csrf(pa2) == b.csrf(pb2) {
+		t.Error("two learners got the same CSRF token")
+	}
+	if pa1.Body != pa2.Body {
+		t.Error("the same learner got two different pages for the same state")
+	}
+	// Each CSRF token works for its own session; Bert's progress does not show on Anna's page.
+	if r := b.do("POST", path+"/complete", url.Values{"_csrf": {b.csrf(pb2)}}); r.StatusCode != 303 {
+		t.Fatalf("complete with the shared page's token: %d", r.StatusCode)
+	}
+	if p := b.do("GET", path, nil); !strings.Contains(p.Body, "Diese Lektion haben Sie abgeschlossen") {
+		t.Errorf("Bert's page after completing:\n%s", p.Body)
+	}
+	if p := anna.do("GET", path, nil); strings.Contains(p.Body, "Diese Lektion haben Sie abgeschlossen") {
+		t.Errorf("Anna's page shows Bert's progress:\n%s", p.Body)
+	}
+	// An administrator reading the same lesson gets the link to the admin pages; learners don't.
+	adm := newBrowser(t, e)
+	adm.login("admin@a.example", testenv.Password)
+	if p := adm.do("GET", path, nil); p.StatusCode != 200 || !strings.Contains(p.Body, `href="/admin"`) {
+		t.Errorf("admin's lesson page: %d\n%s", p.StatusCode, p.Body)
+	}
+	if p := anna.do("GET", path, nil); strings.Contains(p.Body, `href="/admin"`) {
+		t.Errorf("a learner's lesson page links the admin pages:\n%s", p.Body)
+	}
+}

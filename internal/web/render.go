@@ -4,20 +4,20 @@
 package web
 
 import (
-	"time"
-
 	"bytes"
 	"fmt"
-	"github.com/wachsam/wachsam/internal/httpx"
-	"github.com/wachsam/wachsam/internal/model"
 	"html/template"
 	"io/fs"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/i18n"
+	"github.com/wachsam/wachsam/internal/model"
 )
 
 // funcs are the few helpers templates need beyond the built-ins.
@@ -144,11 +144,64 @@ func (w *Web) renderUser(c *fiber.Ctx, status int, page, titleKey string, v *Vie
 	return w.render(c, status, page, titleKey, v)
 }
 
+// renderShared renders a signed-in page whose content is the same for everyone in the same
+// situation, described by key (everything the page's own template shows except the CSRF token
+// and the user's and municipality's names), through the page cache (see pageCache). The
+// layout's own variables (interface language, URL, whether there is a municipality, and every
+// field of ViewUser but the name, such as whether the navigation links the admin pages) are
+// added to the key here; a new per-request part of the layout outside ViewUser must be added
+// here too, as a key part or a slot.
+func (w *Web) renderShared(c *fiber.Ctx, key, page string, v *View) error {
+	p, ok := httpx.PrincipalOf(c)
+	if !ok {
+		return w.renderUser(c, fiber.StatusOK, page, "", v)
+	}
+	user, tenant, err := w.principalUser(c, p)
+	if err != nil {
+		return err
+	}
+	csrf, _ := c.Locals(csrfContextKey).(string)
+	lang := w.language(c)
+	shape := *user // everything the layout shows of the user but the name (which is a slot)
+	shape.Name = ""
+	key = page + "\x00" + lang + "\x00" + strconv.FormatBool(tenant != "") + "\x00" + fmt.Sprintf("%+v", shape) + "\x00" + c.OriginalURL() + "\x00" + key
+	cp := w.pages.get(key)
+	if cp == nil {
+		shape.Name = w.pages.slot(slotName)
+		v.Lang, v.CSRF, v.User = lang, w.pages.slot(slotCSRF), &shape
+		if tenant != "" {
+			v.Tenant = w.pages.slot(slotTenant)
+		}
+		b, err := w.execute(c, page, "", v)
+		if err != nil {
+			return err
+		}
+		cp = w.pages.put(key, b)
+	}
+	return w.send(c, fiber.StatusOK, lang, cp.fill(slotValues{csrf: csrf, name: user.Name, tenant: tenant}))
+}
+
 // render writes page with status.
 func (w *Web) render(c *fiber.Ctx, status int, page, titleKey string, v *View) error {
+	b, err := w.execute(c, page, titleKey, v)
+	if err != nil {
+		return err
+	}
+	return w.send(c, status, v.Lang, b)
+}
+
+func (w *Web) send(c *fiber.Ctx, status int, lang string, page []byte) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(page)
+}
+
+// execute runs page's template with the layout.
+func (w *Web) execute(c *fiber.Ctx, page, titleKey string, v *View) ([]byte, error) {
 	tpl, ok := w.tpl.pages[page]
 	if !ok {
-		return fmt.Errorf("web: no template %q", page)
+		return nil, fmt.Errorf("web: no template %q", page)
 	}
 	v.catalog = w.catalog
 	if v.Lang == "" {
@@ -167,12 +220,9 @@ func (w *Web) render(c *fiber.Ctx, status int, page, titleKey string, v *View) e
 	}
 	var buf bytes.Buffer
 	if err := tpl.ExecuteTemplate(&buf, "layout", v); err != nil {
-		return fmt.Errorf("web: render %s: %w", page, err)
+		return nil, fmt.Errorf("web: render %s: %w", page, err)
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderContentLanguage, v.Lang)
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).Send(buf.Bytes())
+	return buf.Bytes(), nil
 }
 
 // withLang is the current URL with ?lang= set, for the language switch.

@@ -58,6 +58,7 @@ type Web struct {
 	pending        *pendingImports
 	invite         func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
 	tpl            *templates
+	pages          *pageCache
 	static         fs.FS
 	tls            bool
 	log            *slog.Logger
@@ -101,7 +102,7 @@ func New(o Options) (*Web, error) {
 	if maxImport <= 0 {
 		maxImport = 16 << 20
 	}
-	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, static: o.Static, tls: o.TLS, log: o.Log,
+	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, pages: newPageCache(), static: o.Static, tls: o.TLS, log: o.Log,
 		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport), invite: o.Invite}, nil
 }
 
