@@ -66,7 +66,7 @@ func OpenStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (*stor
 		err error
 	)
 	if cfg.UsesPostgres() {
-		st, err = store.OpenPostgres(ctx, cfg.DatabaseURL)
+		st, err = store.OpenPostgres(ctx, cfg.DatabaseURL, cfg.DatabaseMaxConns)
 	} else {
 		st, err = store.OpenSQLite(ctx, cfg.SQLitePath())
 	}

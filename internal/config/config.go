@@ -48,6 +48,8 @@ type Config struct {
 	// WACHSAM_MEMORY_LIMIT, else DefaultMemoryLimit. 0 = no limit; -1 = GOMEMLIMIT is set
 	// and the runtime applies it as it is.
 	MemoryLimit int64
+	// DatabaseMaxConns caps the PostgreSQL connection pool; 0 = store.PostgresConns.
+	DatabaseMaxConns int
 
 	baseFromAddr bool // WACHSAM_BASE_URL was not set: links point at the listen address
 }
@@ -173,6 +175,7 @@ func Load(src Source) (*Config, error) {
 		ShutdownTimeout:   r.duration("WACHSAM_SHUTDOWN_TIMEOUT", 30*time.Second),
 		LogLevel:          r.str("WACHSAM_LOG_LEVEL", "info"),
 		MemoryLimit:       r.memoryLimit(),
+		DatabaseMaxConns:  r.integer("WACHSAM_DATABASE_MAX_CONNS", 0),
 		S3: S3{
 			Endpoint:  r.str("WACHSAM_S3_ENDPOINT", ""),
 			Bucket:    r.str("WACHSAM_S3_BUCKET", ""),
@@ -247,6 +250,9 @@ func (c *Config) validate(r *reader, base string) {
 	}
 	if c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 10*time.Minute {
 		r.fail("WACHSAM_SHUTDOWN_TIMEOUT must be between 1s and 10m, got %s", c.ShutdownTimeout)
+	}
+	if c.DatabaseMaxConns < 0 || c.DatabaseMaxConns > 1000 {
+		r.fail("WACHSAM_DATABASE_MAX_CONNS must be between 1 and 1000 (or unset for automatic), got %d", c.DatabaseMaxConns)
 	}
 	if c.MaxBodyBytes < 1024 {
 		r.fail("WACHSAM_MAX_BODY_BYTES must be at least 1024")

@@ -145,3 +145,15 @@ func TestMemoryLimit(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabaseMaxConns(t *testing.T) {
+	if c, err := Load(env(map[string]string{"WACHSAM_DATABASE_MAX_CONNS": "12"})); err != nil || c.DatabaseMaxConns != 12 {
+		t.Errorf("12: %v %v", c, err)
+	}
+	if c, err := Load(env(nil)); err != nil || c.DatabaseMaxConns != 0 {
+		t.Errorf("default: %v %v", c, err)
+	}
+	if _, err := Load(env(map[string]string{"WACHSAM_DATABASE_MAX_CONNS": "-1"})); err == nil || !strings.Contains(err.Error(), "WACHSAM_DATABASE_MAX_CONNS") {
+		t.Errorf("-1: %v", err)
+	}
+}
