@@ -21,7 +21,7 @@ COPY --from=build --chown=65532:65532 /data /data
 # here): raise it together with the container's memory, to about three quarters of it.
 ENV WACHSAM_ADDR=:8080 \
     WACHSAM_DATA_DIR=/data \
-    WACHSAM_MEMORY_LIMIT=128MiB
+    WACHSAM_MEMORY_LIMIT=100MiB
 EXPOSE 8080
 VOLUME /data
 USER nonroot:nonroot
