@@ -166,10 +166,10 @@ result lesson_rps_ratio="$(ratio "$w_rps" "$n_rps")" wachsam_rps="$w_rps" nginx_
 	db_statements_per_req="$db_xacts" db_rows_written_per_req="$db_writes" socket_errors="$w_err"
 
 # --- Many learners: the same page for MULTI_LEARNERS different learners taking turns on every
-# connection (rotating Cookie headers), as when a whole administration reads at once. Every
-# learner's queries have their own SQL text (bun writes the values into the SQL), so this is the
-# case in which the database driver's per-connection statement cache (512 statements) no longer
-# holds them all.
+# connection (rotating Cookie headers), as when a whole administration reads at once. This is the
+# case that shows whether the page's statement is prepared once for everyone (bind parameters)
+# or once per learner (values written into the SQL, which the driver's per-connection statement
+# cache cannot hold for hundreds of learners).
 if ((MULTI_LEARNERS > 0)); then
 	log "lesson: preparing $MULTI_LEARNERS more learners (SQL) and signing them in"
 	# A cheap argon2id hash (see cmd/submitload): signing in is not what is measured here.
