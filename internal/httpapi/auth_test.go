@@ -63,6 +63,33 @@ func TestDeactivatedUserCannotSignIn(t *testing.T) {
 	})
 }
 
+// A deactivated user loses access within the access-token lifetime at the latest: the token
+// they hold (verified and cached before) works until it expires, and no refresh follows. This
+// is the bound docs/configuration.md states.
+func TestDeactivatedUserLosesAccessWhenTheTokenExpires(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.New(t, dialect, nil)
+		ten := e.Tenant("a")
+		admin := e.Token(e.User(&ten, "admin@a.example", "", model.RoleAdmin).Email)
+		anna := e.User(&ten, "anna@a.example", "", model.RoleLearner)
+		access, refresh := e.Login("anna@a.example")
+		if r := e.Do("GET", "/api/v1/me", access, nil); r.StatusCode != 200 { // verified and cached
+			t.Fatalf("me: %d", r.StatusCode)
+		}
+		if r := e.Do("PATCH", "/api/v1/admin/users/"+anna.ID, admin, map[string]any{"active": false}); r.StatusCode != 200 {
+			t.Fatalf("deactivate: %d %s", r.StatusCode, r.Body)
+		}
+		if r := e.Do("POST", "/api/v1/auth/refresh", "", map[string]string{"refresh_token": refresh}); r.StatusCode != 401 {
+			t.Errorf("refresh after deactivation: %d", r.StatusCode)
+		}
+		ttl := e.Srv.Config.AccessTokenTTL
+		e.Srv.Identity.SetTokenClock(func() time.Time { return time.Now().Add(ttl + time.Second) })
+		if r := e.Do("GET", "/api/v1/me", access, nil); r.StatusCode != 401 {
+			t.Errorf("the deactivated user's token still works after its lifetime (%s): %d", ttl, r.StatusCode)
+		}
+	})
+}
+
 func TestRefreshRotatesAndReuseRevokesTheFamily(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		e := testenv.New(t, dialect, nil)

@@ -217,6 +217,9 @@ func (s *Service) SetPassword(ctx context.Context, token, password string) (mode
 	return s.store.UserByID(ctx, store.AllTenants(), userID)
 }
 
+// SetTokenClock replaces the clock access tokens are issued and checked by (tests of expiry).
+func (s *Service) SetTokenClock(now func() time.Time) { s.keys.SetClock(now) }
+
 // WithStore returns a copy of the service that works on st (a transaction), so that several
 // steps commit or roll back together.
 func (s *Service) WithStore(st *store.Store) *Service {
