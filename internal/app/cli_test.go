@@ -310,7 +310,7 @@ func TestDevSeed(t *testing.T) {
 		if dialect == "sqlite" {
 			st, err = store.OpenSQLite(ctx, strings.TrimPrefix(url, "sqlite:"))
 		} else {
-			st, err = store.OpenPostgres(ctx, url)
+			st, err = store.OpenPostgres(ctx, url, 0)
 		}
 		if err != nil {
 			t.Fatal(err)
