@@ -3,6 +3,7 @@ package learning_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -536,6 +537,51 @@ func TestPersonalDataExport(t *testing.T) {
 		}
 		if strings.Contains(r.Body, "argon2") || strings.Contains(r.Body, "password_hash") {
 			t.Error("export contains the password hash")
+		}
+	})
+}
+
+// The last lesson completed in one tab while the passing quiz is submitted in another: the
+// course ends complete, with one certificate, whichever request commits first.
+func TestLastLessonAndPassingSubmitAtOnceCompleteTheCourse(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(nil))
+		ten := e.Tenant("a")
+		for i := range 12 {
+			u := e.User(&ten, fmt.Sprintf("tab%d@a.example", i), "", model.RoleLearner)
+			tok := e.Token(u.Email)
+			if r := e.Do("POST", "/api/v1/courses/basis/lessons/start/complete", tok, nil); r.StatusCode != 204 {
+				t.Fatalf("first lesson: %d %s", r.StatusCode, r.Body)
+			}
+			a, _ := start(t, e, tok, 201)
+			var wg sync.WaitGroup
+			wg.Add(2)
+			go func() {
+				defer wg.Done()
+				if r := e.Do("POST", "/api/v1/courses/basis/lessons/weiter/complete", tok, nil); r.StatusCode != 204 {
+					t.Errorf("last lesson: %d %s", r.StatusCode, r.Body)
+				}
+			}()
+			go func() {
+				defer wg.Done()
+				if r := e.Do("POST", "/api/v1/attempts/"+a.ID+"/submit", tok, map[string]any{"answers": e.CorrectAnswers("basis")}); r.StatusCode != 200 {
+					t.Errorf("submit: %d %s", r.StatusCode, r.Body)
+				}
+			}()
+			wg.Wait()
+			var crs struct {
+				Progress struct {
+					Status string `json:"status"`
+				} `json:"progress"`
+			}
+			e.Do("GET", "/api/v1/courses/basis", tok, nil).JSON(t, &crs)
+			var certs []struct {
+				ID string `json:"id"`
+			}
+			e.Do("GET", "/api/v1/me/certificates", tok, nil).JSON(t, &certs)
+			if crs.Progress.Status != "completed" || len(certs) != 1 {
+				t.Fatalf("round %d: status %q with %d certificates", i, crs.Progress.Status, len(certs))
+			}
 		}
 	})
 }

@@ -256,6 +256,13 @@ func (s *Service) Submit(ctx context.Context, p auth.Principal, id string, answe
 		})
 	} else {
 		err = submit(s.store)
+		if err == nil && res.Passed && e.CompletedAt == nil {
+			// The last lesson may have been completed in another tab while this attempt was
+			// graded: that request looked for a passed attempt before this one was written,
+			// and this one counted the lessons before that one was. Whichever commits second
+			// must see the other, so count again now that the attempt is stored.
+			err = s.completeAfterRace(ctx, p, crs, &e, pr)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -399,4 +406,30 @@ func (s *Service) viewOf(pr *Progress, a store.Attempt, crs *course.Course, qs [
 		v.Result = &r
 	}
 	return v
+}
+
+// completeAfterRace completes the enrolment when, counted again after a passing submission,
+// every lesson is done. Completing is conditional in the database, so when the lesson's
+// request completes it too, one of them issues the certificate.
+func (s *Service) completeAfterRace(ctx context.Context, p auth.Principal, crs *course.Course, e *store.Enrolment, pr *Progress) error {
+	states, err := s.store.LessonStates(ctx, e.ID)
+	if err != nil {
+		return err
+	}
+	done := 0
+	for _, l := range crs.Lessons {
+		if st, ok := states[l.Slug]; ok && st.CompletedAt != nil {
+			done++
+		}
+	}
+	if done < len(crs.Lessons) {
+		return nil
+	}
+	return s.store.InTx(ctx, func(tx *store.Store) error {
+		cert, err := complete(ctx, tx, p, crs, *e)
+		if cert != nil {
+			pr.Certificate, e.CompletedAt = cert, &cert.IssuedAt
+		}
+		return err
+	})
 }
