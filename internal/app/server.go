@@ -129,7 +129,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	api := &httpapi.API{Assignments: assignments, Cursors: cursors, Store: st, Identity: id, Catalog: srv.Catalog, SyncCourses: srv.SyncCourses, WebhookSecret: cfg.CoursesGit.WebhookSecret,
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
 		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
-		Reports: reports, Notify: srv.Notify}
+		Reports: reports, Notify: srv.Notify, Log: log}
 	pages, err := newWeb(cfg, srv, messages, api.ExportMyData, reports, assignments)
 	if err != nil {
 		return nil, err
@@ -137,8 +137,9 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	app := httpx.NewApp(httpx.Options{
 		Log: log, BodyLimit: cfg.MaxBodyBytes, TLS: cfg.TLS(), TrustedProxies: cfg.TrustedProxies,
 		LargeBodyLimit: cfg.MaxImportBytes, LargeBody: func(path string) bool { return path == "/api/v1/admin/users/import" || web.IsUpload(path) },
-		HTMLError: pages.ErrorPage,
-		IsAPI:     func(path string) bool { return strings.HasPrefix(path, "/api/") },
+		HTMLError:    pages.ErrorPage,
+		IsAPI:        func(path string) bool { return strings.HasPrefix(path, "/api/") },
+		LongDownload: httpapi.LongDownload,
 	})
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", func(c *fiber.Ctx) error {

@@ -5,6 +5,7 @@ package httpapi
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -45,6 +46,8 @@ type API struct {
 	Cursors *pagecursor.Codec
 	// Notify queues e-mails (invitations); its Enabled is false without SMTP.
 	Notify *notify.Notifier
+	// Log receives what goes wrong after an answer has started (streamed exports).
+	Log *slog.Logger
 }
 
 // Register mounts every API route on app.
@@ -71,8 +74,11 @@ func (a *API) Register(app *fiber.App) {
 	v1.Get("/reports/courses/:slug/statistics", aggregates, a.statisticsReport)
 	v1.Get("/reports/courses/:slug/statistics.csv", aggregates, a.statisticsCSV)
 	// Named lists: never for operators, who see municipalities only in aggregate.
-	v1.Get("/reports/learners", httpx.Authorize(a.Identity, model.ScopeReportsNamed, model.RoleAdmin, model.RoleHR), a.learnersReport)
-	v1.Get("/reports/expiring", httpx.Authorize(a.Identity, model.ScopeReportsNamed, model.RoleAdmin, model.RoleHR), a.expiringReport)
+	named := httpx.Authorize(a.Identity, model.ScopeReportsNamed, model.RoleAdmin, model.RoleHR)
+	v1.Get("/reports/learners", named, a.learnersReport)
+	v1.Get("/reports/learners.csv", named, a.learnersCSV)
+	v1.Get("/reports/learners.xlsx", named, a.learnersXLSX)
+	v1.Get("/reports/expiring", named, a.expiringReport)
 
 	authed := v1.Group("", httpx.Bearer(a.Identity))
 	authed.Get("/me", a.me)

@@ -116,6 +116,8 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 			{aggregates, "/api/v1/reports/compliance?course=basis&tenant=a"},
 			{named, "/api/v1/reports/learners?course=basis"},
 			{named, "/api/v1/reports/expiring?days=30"},
+			{named, "/api/v1/reports/learners.csv"},
+			{named, "/api/v1/reports/learners.xlsx?course=basis"},
 		}
 		for _, c := range allowed {
 			if r := e.Do("GET", c.path, c.key, nil); r.StatusCode != 200 {
@@ -128,6 +130,8 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 		}{
 			{aggregates, "GET", "/api/v1/reports/learners?course=basis", nil}, // lacks reports:named
 			{aggregates, "GET", "/api/v1/reports/expiring", nil},
+			{aggregates, "GET", "/api/v1/reports/learners.csv", nil},
+			{aggregates, "GET", "/api/v1/reports/learners.xlsx", nil},
 			{named, "GET", "/api/v1/reports/compliance?course=basis", nil}, // lacks reports:read
 			{named, "GET", "/api/v1/admin/users", nil},
 			{named, "GET", "/api/v1/admin/audit", nil},
@@ -164,7 +168,8 @@ func TestAPIKeyReachesOnlyReportsItsScopeAllows(t *testing.T) {
 		adminB := e.Token(e.User(&b, "admin@b.example", "", model.RoleAdmin).Email)
 		keyB := createKey(t, e, adminB, "/api/v1/admin/api-keys", map[string]any{"name": "B", "scopes": []string{"reports:read", "reports:named"}}).Key
 		for _, path := range []string{"/api/v1/reports/compliance?course=basis&tenant=a", "/api/v1/reports/courses/basis/statistics?tenant=a",
-			"/api/v1/reports/courses/basis/statistics.csv?tenant=a", "/api/v1/reports/learners?course=basis&tenant=a"} {
+			"/api/v1/reports/courses/basis/statistics.csv?tenant=a", "/api/v1/reports/learners?course=basis&tenant=a",
+			"/api/v1/reports/learners.csv?tenant=a", "/api/v1/reports/learners.xlsx?tenant=a"} {
 			if r := e.Do("GET", path, keyB, nil); r.StatusCode != 404 {
 				t.Errorf("key of b: GET %s: %d", path, r.StatusCode)
 			}

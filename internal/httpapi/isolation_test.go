@@ -99,6 +99,8 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "DELETE", route: "/api/v1/admin/api-keys/:id", path: "/api/v1/admin/api-keys/" + keyA.ID, roles: admins},
 			{method: "GET", route: "/api/v1/reports/expiring", path: "/api/v1/reports/expiring?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "GET", route: "/api/v1/reports/learners", path: "/api/v1/reports/learners?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
+			{method: "GET", route: "/api/v1/reports/learners.csv", path: "/api/v1/reports/learners.csv?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
+			{method: "GET", route: "/api/v1/reports/learners.xlsx", path: "/api/v1/reports/learners.xlsx?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "POST", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "GET", route: "/api/v1/admin/courses/sync", path: "/api/v1/admin/courses/sync", roles: []model.Role{model.RoleOperator}, tenantless: "operators only"},
 			{method: "PATCH", route: "/api/v1/me", path: "/api/v1/me", body: map[string]any{}, tenantless: "the caller's own profile"},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/valyala/fasthttp"
 )
 
 // Options configure the Fiber app.
@@ -25,7 +26,14 @@ type Options struct {
 	HTMLError func(c *fiber.Ctx, p Problem) error
 	// IsAPI tells API paths (problem+json) from pages.
 	IsAPI func(path string) bool
+	// LongDownload names the paths whose answers may take longer to send than the write
+	// timeout (streamed exports of a large municipality to a slow client); they get
+	// LongWriteTimeout instead.
+	LongDownload func(path string) bool
 }
+
+// LongWriteTimeout bounds how long sending one streamed export may take.
+const LongWriteTimeout = 30 * time.Minute
 
 // NewApp builds the Fiber app with the middleware every route shares: panic recovery, request
 // ids, access logs, security headers, and one error handler.
@@ -40,6 +48,17 @@ func NewApp(o Options) *fiber.App {
 		ErrorHandler:          errorHandler(o),
 	}
 	app := fiber.New(cfg)
+	if o.LongDownload != nil {
+		// fasthttp sets the write deadline once for the whole answer, after the handler has
+		// run, so a handler cannot extend it; the request's header is the last chance.
+		app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+			path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+			if o.LongDownload(path) {
+				return fasthttp.RequestConfig{WriteTimeout: LongWriteTimeout}
+			}
+			return fasthttp.RequestConfig{}
+		}
+	}
 	ips := NewClientIPs(o.TrustedProxies)
 	resolveIP := func(c *fiber.Ctx) error {
 		c.Locals(clientIPKey, ips.Of(c))

@@ -1,0 +1,65 @@
+package httpx
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// StreamBufferSize is how much of a streamed body is gathered before it goes to the client.
+const StreamBufferSize = 64 << 10
+
+// Stream answers with a body that write produces while the client downloads it, for exports
+// too large to hold in memory. Status and headers must be set before; Stream returns at once
+// and write runs afterwards in its own goroutine (chunked transfer encoding), so it must not
+// touch c. Its context ends when the client goes away.
+//
+// The body is an io.Pipe rather than fasthttp's SetBodyStreamWriter, whose writer cannot
+// report failure: here an error from write (the database gone mid-export, say) breaks the
+// chunked encoding off without its final chunk, so the client sees a failed download instead
+// of a short file that looks complete. The error is logged.
+func Stream(c *fiber.Ctx, log *slog.Logger, write func(ctx context.Context, w io.Writer) error) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(c.UserContext()))
+	pr, pw := io.Pipe()
+	// Fiber's strings point into buffers it reuses after the handler returns: copy them.
+	method, path := strings.Clone(c.Method()), strings.Clone(c.Path())
+	id, _ := c.Locals(requestIDKey).(string)
+	go func() {
+		var err error
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v", p)
+			}
+			cancel()
+			if err != nil && !errors.Is(err, io.ErrClosedPipe) && !errors.Is(err, context.Canceled) {
+				log.Error("streamed answer broken off", "method", method, "path", path, "request_id", id, "err", err)
+			}
+			pw.CloseWithError(err) // nil: the body ends normally
+		}()
+		bw := bufio.NewWriterSize(pw, StreamBufferSize)
+		if err = write(ctx, bw); err == nil {
+			err = bw.Flush()
+		}
+	}()
+	c.Context().SetBodyStream(&streamBody{pr: pr, cancel: cancel}, -1)
+}
+
+// streamBody is what fasthttp reads the body from; fasthttp closes it when the answer is
+// written or the connection fails, which stops the writer.
+type streamBody struct {
+	pr     *io.PipeReader
+	cancel context.CancelFunc
+}
+
+func (b *streamBody) Read(p []byte) (int, error) { return b.pr.Read(p) }
+
+func (b *streamBody) Close() error {
+	b.cancel()
+	return b.pr.Close()
+}
