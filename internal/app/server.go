@@ -130,7 +130,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 		WebhookBranch: cfg.CoursesGit.Branch, TriggerGitSync: srv.triggerGitSync, Learning: srv.Learning,
 		RenderCertificate: srv.renderCertificate, BaseURL: cfg.BaseURL.String(), MaxImportBytes: cfg.MaxImportBytes,
 		Reports: reports, Notify: srv.Notify, Log: log}
-	pages, err := newWeb(cfg, srv, messages, api.ExportMyData, reports, assignments)
+	pages, err := newWeb(cfg, srv, messages, api.ExportMyData, reports, assignments, cursors)
 	if err != nil {
 		return nil, err
 	}

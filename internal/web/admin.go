@@ -16,8 +16,9 @@ import (
 
 // The admin pages are HR's and the administrators' part of the site: an overview of the
 // mandatory courses, the compliance report per course with its drill-down, downloads and the
-// named list, course statistics, the staff import, the assignments, and per course the
-// exemptions and manual completions. They call the same
+// named list, course statistics, the staff import, the assignments, per course the
+// exemptions and manual completions, the people (admin_users.go), and for administrators the
+// municipality's settings and API keys. They call the same
 // domain services as the API (report, identity, store), not the API itself.
 //
 // Who sees what: hr and admin their own municipality; operators only the aggregate overview
@@ -54,6 +55,17 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Get("/admin/assignments", w.requireLogin, tenantStaff, w.assignmentsPage)
 	pages.Post("/admin/assignments", w.requireLogin, tenantStaff, w.createAssignment)
 	pages.Post("/admin/assignments/:id/end", w.requireLogin, tenantStaff, w.endAssignment)
+	pages.Get("/admin/users", w.requireLogin, tenantStaff, w.usersPage)
+	pages.Post("/admin/users", w.requireLogin, tenantStaff, w.createUser)
+	pages.Get("/admin/users/new", w.requireLogin, tenantStaff, w.newUserPage)
+	pages.Get("/admin/users/:id", w.requireLogin, tenantStaff, w.userPage)
+	pages.Post("/admin/users/:id", w.requireLogin, tenantStaff, w.updateUser)
+	pages.Post("/admin/users/:id/active", w.requireLogin, tenantStaff, w.setUserActive)
+	pages.Post("/admin/users/:id/invite", w.requireLogin, tenantStaff, w.inviteUser)
+	// Administrators only: anonymising, the municipality's settings and its API keys (as in the API).
+	admins := httpx.Require(model.RoleAdmin)
+	pages.Get("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymisePage)
+	pages.Post("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymiseUser)
 }
 
 // IsUpload names the page routes that take a staff list, which may be larger than other

@@ -92,7 +92,10 @@ type View struct {
 	Error          string // message key of an error
 	OtherLanguages []LanguageLink
 	Script         string // a page's own script under /static/js, if it has one
-	Data           any
+	// TenantAdmin: the signed-in person is an admin of their municipality, so the admin
+	// navigation links the settings and the API keys (hr does not see them).
+	TenantAdmin bool
+	Data        any
 
 	catalog *i18n.Catalog
 }
@@ -140,6 +143,7 @@ func (w *Web) renderUser(c *fiber.Ctx, status int, page, titleKey string, v *Vie
 			return err
 		}
 		v.User, v.Tenant = user, tenant
+		v.TenantAdmin = !p.IsAPIKey() && p.Has(model.RoleAdmin)
 	}
 	return w.render(c, status, page, titleKey, v)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/learning"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
@@ -56,6 +57,7 @@ type Web struct {
 	assignments    *assignment.Service
 	maxImportBytes int
 	pending        *pendingImports
+	cursors        *pagecursor.Codec
 	invite         func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
 	tpl            *templates
 	pages          *pageCache
@@ -88,8 +90,10 @@ type Options struct {
 	// Invite queues invitation mails for the people an import creates (identity.ImportOptions);
 	// nil when e-mail is not configured, and the import page then does not offer it.
 	Invite func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
-	TLS    bool
-	Log    *slog.Logger
+	// Cursors seal the people list's page cursors (the API's codec).
+	Cursors *pagecursor.Codec
+	TLS     bool
+	Log     *slog.Logger
 }
 
 // New parses the templates once.
@@ -103,7 +107,7 @@ func New(o Options) (*Web, error) {
 		maxImport = 16 << 20
 	}
 	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, pages: newPageCache(), static: o.Static, tls: o.TLS, log: o.Log,
-		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport), invite: o.Invite}, nil
+		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport), invite: o.Invite, cursors: o.Cursors}, nil
 }
 
 // Register mounts the pages on app.
