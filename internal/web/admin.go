@@ -66,6 +66,8 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	admins := httpx.Require(model.RoleAdmin)
 	pages.Get("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymisePage)
 	pages.Post("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymiseUser)
+	pages.Get("/admin/settings", w.requireLogin, admins, w.settingsPage)
+	pages.Post("/admin/settings", w.requireLogin, admins, w.saveSettings)
 }
 
 // IsUpload names the page routes that take a staff list, which may be larger than other
