@@ -68,6 +68,10 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Post("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymiseUser)
 	pages.Get("/admin/settings", w.requireLogin, admins, w.settingsPage)
 	pages.Post("/admin/settings", w.requireLogin, admins, w.saveSettings)
+	pages.Get("/admin/api-keys", w.requireLogin, admins, w.apiKeysPage)
+	pages.Post("/admin/api-keys", w.requireLogin, admins, w.createAPIKey)
+	pages.Get("/admin/api-keys/:id/revoke", w.requireLogin, admins, w.revokeAPIKeyPage)
+	pages.Post("/admin/api-keys/:id/revoke", w.requireLogin, admins, w.revokeAPIKey)
 }
 
 // IsUpload names the page routes that take a staff list, which may be larger than other
