@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/testenv"
@@ -260,6 +261,43 @@ func TestAnonymiseInThePages(t *testing.T) {
 		}
 		if audit := w.auditActions(t); audit["user.anonymise"] != 1 {
 			t.Errorf("audit: %v", audit)
+		}
+	})
+}
+
+// With e-mail configured a new person can be invited at once, and the invitation sent again
+// while they have no password.
+func TestPeopleInvitationsByEMail(t *testing.T) {
+	smtp, mailpit := testenv.MailServer(t)
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.WithCourses(t, dialect, smtp, testenv.CourseTree(nil))
+		e.StartJobs()
+		ten := e.Tenant("einladen")
+		stamp := dialect + "-" + time.Now().Format("150405.000000")
+		hrMail := "hr-" + stamp + "@einladen.example"
+		e.User(&ten, hrMail, "", model.RoleHR)
+		hr := newBrowser(t, e)
+		if r := hr.login(hrMail, testenv.Password); r.StatusCode != 303 {
+			t.Fatalf("login: %d", r.StatusCode)
+		}
+		if page := hr.do("GET", "/admin/users/new", nil); !strings.Contains(page.Body, `name="invite"`) {
+			t.Fatal("the form does not offer an invitation although e-mail is configured")
+		}
+		newcomer := "neu-" + stamp + "@einladen.example"
+		r := hr.post("/admin/users/new", "/admin/users", url.Values{"name": {"Nina Neu"}, "email": {newcomer}, "roles": {"learner"}, "invite": {"1"}})
+		if r.StatusCode != 303 || !strings.HasSuffix(r.Header.Get("Location"), "?done=invited") {
+			t.Fatalf("create with invitation: %d\n%s", r.StatusCode, r.Body)
+		}
+		page := strings.TrimSuffix(r.Header.Get("Location"), "?done=invited")
+		if p := hr.do("GET", r.Header.Get("Location"), nil); !strings.Contains(p.Body, "Die Einladung ist unterwegs.") || setPwLink.MatchString(p.Body) ||
+			!strings.Contains(p.Body, "Einladung erneut schicken") {
+			t.Errorf("after inviting:\n%s", p.Body)
+		}
+		if r := hr.post(page, page+"/invite", url.Values{}); r.StatusCode != 303 {
+			t.Fatalf("invite again: %d\n%s", r.StatusCode, r.Body)
+		}
+		if msgs := mailpit.WaitTo(newcomer, 2); !strings.Contains(msgs[0].Subject, "Ihr Zugang zu Wachsam") {
+			t.Errorf("invitation: %q", msgs[0].Subject)
 		}
 	})
 }
