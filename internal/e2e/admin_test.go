@@ -171,4 +171,105 @@ func (s *suite) adminJourney(t *testing.T) {
 	tb.contains("table", "Lena Fischer")
 	tb.contains("table", "Präsenzschulung im Rathaus")
 	tb.audit("admin-completions-saved")
+
+	newcomer := demo.peopleJourney(t, tb)
+	demo.settingsAndKeysJourney(t, tb, newcomer)
+}
+
+// peopleJourney: HR finds a person, corrects their details (a mistake first), makes a
+// set-password link to hand over, adds a person and deactivates them again (whose page it
+// returns).
+func (s *suite) peopleJourney(t *testing.T, tb *tab) string {
+	tb.open("/admin")
+	tb.click(`.admin-nav a[href="/admin/users"]`)
+	tb.contains("h1", "Personen")
+	tb.audit("admin-users")
+	tb.do("search", chromedp.SendKeys(chromedp.CSS("#us-q"), "krüger"))
+	tb.click(`form[action="/admin/users"] button[type=submit]`)
+	tb.contains("table", "tobias.krueger@musterstadt.example")
+	if strings.Contains(tb.text("table"), "Anna Becker") {
+		t.Error("the search for krüger lists Anna Becker")
+	}
+	tb.click(`table a[href^="/admin/users/"]`)
+	tb.contains("h1", "Tobias Krüger")
+	tb.contains("#h-obligations + table", "Phishing erkennen")
+	tb.audit("admin-user")
+	person := tb.path()
+
+	tb.do("a wrong address", chromedp.SetValue(chromedp.CSS("#u-email"), "tobias.krueger"))
+	tb.expectStatus(s.base + person)
+	tb.load("save with a wrong address", 422, chromedp.Click(chromedp.CSS(`form[action="`+person+`"] button[type=submit]`)))
+	tb.contains("#u-email-err", "Geben Sie eine E-Mail-Adresse")
+	tb.audit("admin-user-error")
+	tb.do("the right address and a new unit", chromedp.SetValue(chromedp.CSS("#u-email"), "tobias.krueger@musterstadt.example"),
+		chromedp.SetValue(chromedp.CSS("#u-unit"), "Fachbereich 3/Grünflächen"))
+	tb.click(`form[action="` + person + `"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Änderungen sind gespeichert")
+	tb.contains(".facts", "Fachbereich 3/Grünflächen")
+
+	// The demo sends no e-mail: a link to hand over.
+	tb.click(`form[action="` + person + `/invite"] button[type=submit]`)
+	if link := eval[string](tb, `document.getElementById("u-link").value`); !strings.Contains(link, "/set-password?token=") {
+		t.Errorf("set-password link: %q", link)
+	}
+	tb.audit("admin-user-link")
+
+	tb.open("/admin/users/new")
+	tb.audit("admin-user-new")
+	tb.do("fill in the new person", chromedp.SendKeys(chromedp.CSS("#u-name"), "Frieda Neu"),
+		chromedp.SendKeys(chromedp.CSS("#u-email"), "frieda.neu@musterstadt.example"),
+		chromedp.SendKeys(chromedp.CSS("#u-unit"), "Fachbereich 2/Kämmerei"))
+	tb.click(`form[action="/admin/users"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Person ist angelegt")
+	tb.contains("h1", "Frieda Neu")
+	tb.click(`form[action$="/active"] button[type=submit]`)
+	tb.contains(".notice.ok", "deaktiviert")
+	newcomer, _, _ := strings.Cut(tb.path(), "?") // the answer to the form was at /admin/users
+	tb.audit("admin-user-deactivated")
+	return newcomer
+}
+
+// settingsAndKeysJourney: the demo's administrator anonymises the person HR deactivated,
+// changes the settings (a mistake first) and creates and revokes an API key.
+func (s *suite) settingsAndKeysJourney(t *testing.T, tb *tab, newcomer string) {
+	tb.click(`form[action="/logout"] button[type=submit]`)
+	tb.open("/login?next=/")
+	tb.do("sign in as the administrator",
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@musterstadt.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), app.DemoPassword))
+	tb.click(`form[action="/login"] button[type=submit]`)
+
+	tb.open(newcomer)
+	tb.click(`a[href="` + newcomer + `/anonymise"]`)
+	tb.contains("main", "Das lässt sich nicht rückgängig machen")
+	tb.audit("admin-user-anonymise")
+	tb.click(`form[action="` + newcomer + `/anonymise"] button[type=submit]`)
+	tb.contains(".notice.ok", "anonymisiert")
+
+	tb.click(`.admin-nav a[href="/admin/settings"]`)
+	tb.contains("h1", "Einstellungen")
+	tb.audit("admin-settings")
+	tb.do("a group of one", chromedp.SetValue(chromedp.CSS("#st-min"), "1"))
+	tb.expectStatus(s.base + "/admin/settings")
+	tb.load("save a group of one", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/settings"] button[type=submit]`)))
+	tb.contains("#st-min-err", "2 bis 100")
+	tb.audit("admin-settings-error")
+	tb.do("a group of six", chromedp.SetValue(chromedp.CSS("#st-min"), "6"))
+	tb.click(`form[action="/admin/settings"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Einstellungen sind gespeichert")
+
+	tb.click(`.admin-nav a[href="/admin/api-keys"]`)
+	tb.audit("admin-api-keys")
+	tb.do("name the key", chromedp.SendKeys(chromedp.CSS("#key-name"), "Personalverwaltung LOGA"))
+	tb.click(`form[action="/admin/api-keys"] button[type=submit]`)
+	if secret := eval[string](tb, `document.getElementById("key-secret").value`); !strings.HasPrefix(secret, "wsk_") {
+		t.Errorf("the new key's secret: %q", secret)
+	}
+	tb.contains("#key-secret-hint", "nie wieder angezeigt")
+	tb.audit("admin-api-key-created")
+	tb.click(`table a[href$="/revoke"]`)
+	tb.audit("admin-api-key-revoke")
+	tb.click(`form[action$="/revoke"] button[type=submit]`)
+	tb.contains(".notice.ok", "Der Schlüssel ist widerrufen")
+	tb.contains("table", "Widerrufen am")
 }
