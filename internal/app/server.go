@@ -139,7 +139,7 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 		LargeBodyLimit: cfg.MaxImportBytes, LargeBody: func(path string) bool { return path == "/api/v1/admin/users/import" || web.IsUpload(path) },
 		HTMLError:    pages.ErrorPage,
 		IsAPI:        func(path string) bool { return strings.HasPrefix(path, "/api/") },
-		LongDownload: httpapi.LongDownload,
+		LongDownload: func(p string) bool { return httpapi.LongDownload(p) || web.LongDownload(p) },
 	})
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", func(c *fiber.Ctx) error {

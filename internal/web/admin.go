@@ -39,6 +39,8 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Get("/admin/reports/:slug/compliance.csv", w.requireLogin, tenantStaff, w.complianceCSV)
 	pages.Get("/admin/reports/:slug/compliance.xlsx", w.requireLogin, tenantStaff, w.complianceXLSX)
 	pages.Get("/admin/reports/:slug/learners", w.requireLogin, tenantStaff, w.learnersPage)
+	pages.Get("/admin/reports/:slug/learners.csv", w.requireLogin, tenantStaff, w.learnersDownload)
+	pages.Get("/admin/reports/:slug/learners.xlsx", w.requireLogin, tenantStaff, w.learnersDownload)
 	pages.Get("/admin/reports/:slug/statistics", w.requireLogin, tenantStaff, w.statisticsPage)
 	pages.Get("/admin/reports/:slug/statistics.csv", w.requireLogin, tenantStaff, w.statisticsCSV)
 	pages.Get("/admin/reports/:slug/compliance.pdf", w.requireLogin, tenantStaff, w.compliancePDF)

@@ -80,7 +80,7 @@ func TestAdminPagesAreForHRAndAdminsOnly(t *testing.T) {
 		w := newAdminWorld(t, dialect)
 		w.e.User(nil, "op@example.org", "", model.RoleOperator)
 		paths := []string{"/admin", "/admin/reports/basis", "/admin/reports/basis/learners", "/admin/reports/basis/statistics",
-			"/admin/reports/basis/compliance.csv", "/admin/reports/basis/compliance.pdf", "/admin/reports/basis/exemptions", "/admin/reports/basis/completions",
+			"/admin/reports/basis/compliance.csv", "/admin/reports/basis/compliance.pdf", "/admin/reports/basis/learners.csv", "/admin/reports/basis/learners.xlsx", "/admin/reports/basis/exemptions", "/admin/reports/basis/completions",
 			"/admin/import", "/admin/assignments", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/api-keys"}
 
 		anonymous := newBrowser(t, w.e)
@@ -240,6 +240,19 @@ func TestNamedListInThePagesIsAuditedAndCanBeSwitchedOff(t *testing.T) {
 			t.Errorf("bad days: %d", r.StatusCode)
 		}
 
+		// The list as a file, with the page's filter: the API's streamed export.
+		if !strings.Contains(list.Body, `href="/admin/reports/basis/learners.csv?status=completed&amp;unit="`) {
+			t.Error("the named list offers no download")
+		}
+		csv := hr.do("GET", "/admin/reports/basis/learners.csv?status=completed", nil)
+		if csv.StatusCode != 200 || !strings.HasPrefix(csv.Body, "\ufeffName;E-Mail;Personalnummer;") || !strings.Contains(csv.Body, "l0@a.example") ||
+			strings.Contains(csv.Body, "l1@a.example") || !strings.Contains(csv.Header.Get("Content-Disposition"), "learners-basis.csv") {
+			t.Errorf("named list as CSV: %d %s\n%s", csv.StatusCode, csv.Header, csv.Body)
+		}
+		if x := hr.do("GET", "/admin/reports/basis/learners.xlsx", nil); x.StatusCode != 200 || !strings.HasPrefix(x.Body, "PK") {
+			t.Errorf("named list as XLSX: %d", x.StatusCode)
+		}
+
 		var audit []struct {
 			Action  string            `json:"action"`
 			Target  string            `json:"target"`
@@ -247,11 +260,17 @@ func TestNamedListInThePagesIsAuditedAndCanBeSwitchedOff(t *testing.T) {
 		}
 		admin := w.e.Token("admin@a.example")
 		w.e.Do("GET", "/api/v1/admin/audit", admin, nil).JSON(t, &audit)
-		views := 0
+		views, exports := 0, 0
 		for _, a := range audit {
 			if a.Action == "report.learners" && a.Target == "basis" {
 				views++
 			}
+			if a.Action == "report.learners.export" && a.Target == "basis" && a.Details["via"] == "page" {
+				exports++
+			}
+		}
+		if exports != 2 {
+			t.Errorf("%d audit entries for the two downloads, want 2", exports)
 		}
 		if views != 3 { // the two lists and the expiring list; the refused query wrote nothing
 			t.Errorf("%d audit entries for named lists, want 3: %+v", views, audit)
@@ -262,6 +281,9 @@ func TestNamedListInThePagesIsAuditedAndCanBeSwitchedOff(t *testing.T) {
 		}
 		if r := hr.do("GET", "/admin/reports/basis/learners", nil); r.StatusCode != 403 || strings.Contains(r.Body, "l0@a.example") {
 			t.Errorf("named list while switched off: %d", r.StatusCode)
+		}
+		if r := hr.do("GET", "/admin/reports/basis/learners.csv", nil); r.StatusCode != 403 || strings.Contains(r.Body, "l0@a.example") {
+			t.Errorf("named list as CSV while switched off: %d", r.StatusCode)
 		}
 		if r := hr.do("GET", "/admin/reports/basis", nil); !strings.Contains(r.Body, "Namentliche Listen sind in Ihrer Verwaltung ausgeschaltet") ||
 			strings.Contains(r.Body, "/learners") {
