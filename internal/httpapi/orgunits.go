@@ -31,18 +31,13 @@ func (a *API) createOrgUnit(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	status := fiber.StatusCreated
-	if _, err := a.Store.OrgUnitByPath(c.UserContext(), scope, in.Path); err == nil {
-		status = fiber.StatusOK
-	}
-	unit, err := a.Store.EnsureOrgUnit(c.UserContext(), scope, in.Path)
+	unit, created, err := a.Identity.CreateOrgUnit(c.UserContext(), httpx.MustPrincipal(c), scope, in.Path)
 	if err != nil {
 		return err
 	}
-	if status == fiber.StatusCreated {
-		if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), unit.TenantID, "org_unit.create", unit.Path, nil); err != nil {
-			return err
-		}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
 	}
 	return c.Status(status).JSON(unit)
 }
@@ -58,11 +53,8 @@ func (a *API) renameOrgUnit(c *fiber.Ctx) error {
 	if err := httpx.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	unit, err := a.Store.RenameOrgUnit(c.UserContext(), scope, c.Params("id"), in.Name)
+	unit, err := a.Identity.RenameOrgUnit(c.UserContext(), httpx.MustPrincipal(c), scope, c.Params("id"), in.Name)
 	if err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), unit.TenantID, "org_unit.rename", unit.Path, nil); err != nil {
 		return err
 	}
 	return c.JSON(unit)
@@ -73,14 +65,7 @@ func (a *API) deleteOrgUnit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	unit, err := a.Store.OrgUnitByID(c.UserContext(), scope, c.Params("id"))
-	if err != nil {
-		return err
-	}
-	if err := a.Store.DeleteOrgUnit(c.UserContext(), scope, unit.ID); err != nil {
-		return err
-	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), unit.TenantID, "org_unit.delete", unit.Path, nil); err != nil {
+	if _, err := a.Identity.DeleteOrgUnit(c.UserContext(), httpx.MustPrincipal(c), scope, c.Params("id")); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
