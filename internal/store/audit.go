@@ -87,3 +87,12 @@ func (s *Store) ListAudit(ctx context.Context, scope Scope, f AuditFilter) ([]mo
 	}
 	return out, more, nil
 }
+
+// AuditActions lists the actions that occur in the scope's audit log, in alphabetical order:
+// the choices of the audit page's filter.
+func (s *Store) AuditActions(ctx context.Context, scope Scope) ([]string, error) {
+	var actions []string
+	err := s.db.NewSelect().Model((*auditRow)(nil)).ColumnExpr("DISTINCT a.action").
+		ApplyQueryBuilder(scope.where("a.tenant_id")).OrderExpr("a.action").Scan(ctx, &actions)
+	return actions, dbErr("list audit actions", err)
+}

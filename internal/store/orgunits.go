@@ -155,3 +155,23 @@ func (s *Store) DeleteOrgUnit(ctx context.Context, scope Scope, id string) error
 		return dbErr("delete org unit", err)
 	})
 }
+
+// OrgUnitMembers counts the people directly in each of the scope's org units (deactivated ones
+// too, since they also keep a unit from being deleted), by unit id; units without people are
+// missing from the map.
+func (s *Store) OrgUnitMembers(ctx context.Context, scope Scope) (map[string]int, error) {
+	var rows []struct {
+		OrgUnitID string `bun:"org_unit_id"`
+		N         int    `bun:"n"`
+	}
+	err := s.db.NewSelect().Model((*userRow)(nil)).ColumnExpr("u.org_unit_id").ColumnExpr("COUNT(*) AS n").
+		ApplyQueryBuilder(scope.where("u.tenant_id")).Where("u.org_unit_id IS NOT NULL").GroupExpr("u.org_unit_id").Scan(ctx, &rows)
+	if err != nil {
+		return nil, dbErr("count org unit members", err)
+	}
+	out := make(map[string]int, len(rows))
+	for _, r := range rows {
+		out[r.OrgUnitID] = r.N
+	}
+	return out, nil
+}

@@ -17,8 +17,9 @@ import (
 // The admin pages are HR's and the administrators' part of the site: an overview of the
 // mandatory courses, the compliance report per course with its drill-down, downloads and the
 // named list, course statistics, the staff import, the assignments, per course the
-// exemptions and manual completions, the people (admin_users.go), and for administrators the
-// municipality's settings and API keys. They call the same
+// exemptions and manual completions, the people (admin_users.go), the org units
+// (admin_orgunits.go), and for administrators the municipality's settings, API keys and audit
+// log (admin_audit.go). They call the same
 // domain services as the API (report, identity, store), not the API itself.
 //
 // Who sees what: hr and admin their own municipality; operators only the aggregate overview
@@ -64,7 +65,13 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Post("/admin/users/:id", w.requireLogin, tenantStaff, w.updateUser)
 	pages.Post("/admin/users/:id/active", w.requireLogin, tenantStaff, w.setUserActive)
 	pages.Post("/admin/users/:id/invite", w.requireLogin, tenantStaff, w.inviteUser)
-	// Administrators only: anonymising, the municipality's settings and its API keys (as in the API).
+	pages.Get("/admin/org-units", w.requireLogin, tenantStaff, w.orgUnitsPage)
+	pages.Post("/admin/org-units", w.requireLogin, tenantStaff, w.createOrgUnit)
+	pages.Get("/admin/org-units/:id", w.requireLogin, tenantStaff, w.orgUnitPage)
+	pages.Post("/admin/org-units/:id", w.requireLogin, tenantStaff, w.renameOrgUnit)
+	pages.Post("/admin/org-units/:id/delete", w.requireLogin, tenantStaff, w.deleteOrgUnit)
+	// Administrators only: anonymising, the municipality's settings, its API keys and its audit
+	// log (as in the API).
 	admins := httpx.Require(model.RoleAdmin)
 	pages.Get("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymisePage)
 	pages.Post("/admin/users/:id/anonymise", w.requireLogin, admins, w.anonymiseUser)
@@ -74,6 +81,7 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Post("/admin/api-keys", w.requireLogin, admins, w.createAPIKey)
 	pages.Get("/admin/api-keys/:id/revoke", w.requireLogin, admins, w.revokeAPIKeyPage)
 	pages.Post("/admin/api-keys/:id/revoke", w.requireLogin, admins, w.revokeAPIKey)
+	pages.Get("/admin/audit", w.requireLogin, admins, w.auditPage)
 }
 
 // IsUpload names the page routes that take a staff list, which may be larger than other

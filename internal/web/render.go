@@ -135,6 +135,15 @@ func (v *View) Date(t any) string {
 	return tm.Format("02.01.2006")
 }
 
+// DateTime formats a moment with its time of day (Berlin), for logs such as the audit page.
+func (v *View) DateTime(t time.Time) string {
+	t = t.In(model.Berlin)
+	if v.Lang == "en" {
+		return t.Format("2 January 2006, 15:04")
+	}
+	return t.Format("02.01.2006, 15:04") + " Uhr"
+}
+
 // renderUser renders a page with the signed-in user (if any) in the header.
 func (w *Web) renderUser(c *fiber.Ctx, status int, page, titleKey string, v *View) error {
 	if p, ok := httpx.PrincipalOf(c); ok && v.User == nil {
