@@ -173,7 +173,56 @@ func (s *suite) adminJourney(t *testing.T) {
 	tb.audit("admin-completions-saved")
 
 	newcomer := demo.peopleJourney(t, tb)
+	demo.orgUnitsJourney(t, tb)
 	demo.settingsAndKeysJourney(t, tb, newcomer)
+	demo.auditJourney(t, tb)
+}
+
+// orgUnitsJourney: HR looks at the tree, creates a unit (a mistake first), renames it and
+// deletes it again, which the page allows because it is empty.
+func (s *suite) orgUnitsJourney(t *testing.T, tb *tab) {
+	tb.open("/admin")
+	tb.click(`.admin-nav a[href="/admin/org-units"]`)
+	tb.contains("h1", "Organisationseinheiten")
+	tb.contains("table", "Fachbereich 3/Grünflächen")
+	tb.audit("admin-org-units")
+	tb.do("a path with an empty part", chromedp.SendKeys(chromedp.CSS("#ou-path"), "Fachbereich 2//Kasse"))
+	tb.expectStatus(s.base + "/admin/org-units")
+	tb.load("create with an empty part", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/org-units"] button[type=submit]`)))
+	tb.contains("#ou-path-err", "keiner leer")
+	tb.audit("admin-org-units-error")
+	tb.do("the right path", chromedp.SetValue(chromedp.CSS("#ou-path"), "Fachbereich 2/Stadtkasse"))
+	tb.click(`form[action="/admin/org-units"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Einheit ist angelegt")
+	id := eval[string](tb, `[...document.querySelectorAll("table a[href^='/admin/org-units/']")].find(a => a.textContent === "Stadtkasse").getAttribute("href")`)
+	tb.open(id)
+	tb.contains("h1", "Fachbereich 2/Stadtkasse")
+	tb.audit("admin-org-unit")
+	tb.do("a new name", chromedp.SetValue(chromedp.CSS("#ou-name"), "Kasse"))
+	tb.click(`form[action="` + id + `"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Einheit ist umbenannt")
+	tb.contains("h1", "Fachbereich 2/Kasse")
+	tb.click(`form[action="` + id + `/delete"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Einheit ist gelöscht")
+	if strings.Contains(tb.text("main"), "Fachbereich 2/Kasse") {
+		t.Error("the deleted unit is still in the tree")
+	}
+}
+
+// auditJourney: the administrator reads the audit log, HR's org unit changes among it, and
+// narrows it to one action.
+func (s *suite) auditJourney(t *testing.T, tb *tab) {
+	tb.click(`.admin-nav a[href="/admin/audit"]`)
+	tb.contains("h1", "Protokoll")
+	tb.contains("table", "API-Schlüssel widerrufen")
+	tb.audit("admin-audit")
+	tb.do("only renamed units", chromedp.SetValue(chromedp.CSS("#au-action"), "org_unit.rename"))
+	tb.click(`form[action="/admin/audit"] button[type=submit]`)
+	tb.contains("table", "Fachbereich 2/Kasse")
+	if text := tb.text("table"); strings.Contains(text, "API-Schlüssel") || !strings.Contains(text, "Organisationseinheit umbenannt") {
+		t.Errorf("the filtered log: %s", text)
+	}
+	tb.audit("admin-audit-filtered")
 }
 
 // peopleJourney: HR finds a person, corrects their details (a mistake first), makes a
