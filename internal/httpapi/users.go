@@ -145,6 +145,9 @@ func (a *API) setPasswordLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := identity.CheckManage(httpx.MustPrincipal(c), u); err != nil {
+		return err
+	}
 	if !u.Active {
 		return model.Conflict("the user is deactivated; activate them first")
 	}
@@ -169,6 +172,9 @@ func (a *API) inviteUser(c *fiber.Ctx) error {
 	u, err := a.Store.UserByID(c.UserContext(), scope, c.Params("id"))
 	if err != nil {
 		return err // first: another tenant's user is 404 whatever the mail setup
+	}
+	if err := identity.CheckManage(httpx.MustPrincipal(c), u); err != nil {
+		return err
 	}
 	if !a.Notify.Enabled() {
 		return model.Conflict("%s; use POST …/set-password-link and hand the link over", notify.ErrDisabled)

@@ -170,6 +170,14 @@ func (s *Service) UpdateUser(ctx context.Context, scope store.Scope, actor auth.
 	if err != nil {
 		return model.User{}, err
 	}
+	if actor.UserID != u.ID { // people change their own language (PATCH /me); role changes stay checked in apply
+		if err := CheckManage(actor, u); err != nil {
+			return model.User{}, err
+		}
+	}
+	if u.AnonymisedAt != nil {
+		return model.User{}, model.Conflict("the person is anonymised; nothing about them can be changed")
+	}
 	if in.Password != "" {
 		return model.User{}, model.Invalid("password", "cannot be changed here; send the user a set-password link")
 	}
@@ -284,4 +292,13 @@ func (s *Service) audit(ctx context.Context, actor auth.Principal, tenantID, act
 // Audit records a named access made by actor (reports, exports), a person or an API key.
 func (s *Service) Audit(ctx context.Context, actor auth.Principal, tenantID, action, target string, details map[string]string) error {
 	return s.audit(ctx, actor, tenantID, action, target, details)
+}
+
+// CheckManage refuses when actor may not manage u (see auth.Principal.CanManage): hr manages
+// learners, admins everyone in their municipality, operators everyone.
+func CheckManage(actor auth.Principal, u model.User) error {
+	if actor.CanManage(u.Roles) {
+		return nil
+	}
+	return model.Forbidden("only an administrator can change, deactivate or send access to an account with the roles %s", model.JoinRoles(u.Roles))
 }

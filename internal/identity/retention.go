@@ -17,6 +17,11 @@ func (s *Service) AnonymiseUser(ctx context.Context, scope store.Scope, actor au
 	if actor.UserID == id {
 		return model.User{}, model.Forbidden("you cannot anonymise yourself")
 	}
+	if u, err := s.store.UserByID(ctx, scope, id); err != nil {
+		return model.User{}, err
+	} else if err := CheckManage(actor, u); err != nil {
+		return model.User{}, err
+	}
 	var u model.User
 	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		var err error

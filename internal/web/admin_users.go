@@ -120,6 +120,8 @@ type userData struct {
 	Obligations []obligationRow
 	// What the signed-in person may do with this one.
 	Self, CanAnonymise, CanInvite bool
+	// Manage says whether the signed-in person may change this one at all (hr: learners only).
+	Manage bool
 	MailEnabled                   bool
 	Link                          string // a set-password link to hand over, shown once
 }
@@ -165,7 +167,8 @@ func (f userForm) input() identity.UserInput {
 
 func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form userForm, errs map[string]string) (*View, error) {
 	p := httpx.MustPrincipal(c)
-	d := userData{Person: person, Form: form, Errors: errs, MailEnabled: w.invite != nil, Self: person.ID != "" && person.ID == p.UserID}
+	d := userData{Person: person, Form: form, Errors: errs, MailEnabled: w.invite != nil, Self: person.ID != "" && person.ID == p.UserID,
+		Manage: person.ID == "" || p.CanManage(person.Roles)}
 	for _, r := range tenantRoles {
 		d.Roles = append(d.Roles, roleChoice{Role: r, Checked: form.Roles[r], Editable: p.CanGrant(r)})
 	}
@@ -343,6 +346,11 @@ func (w *Web) updateUser(c *fiber.Ctx) error {
 		return model.Conflict("the person is anonymised; nothing about them can be changed")
 	}
 	p := httpx.MustPrincipal(c)
+	if u.ID != p.UserID {
+		if err := identity.CheckManage(p, u); err != nil {
+			return err
+		}
+	}
 	f := readUserForm(c, p, u)
 	errs := map[string]string{}
 	checkRolesChosen(f, errs)
@@ -374,8 +382,13 @@ func (w *Web) setUserActive(c *fiber.Ctx) error {
 		return model.Conflict("the person is anonymised and cannot be reactivated")
 	}
 	p := httpx.MustPrincipal(c)
+	if u.ID != p.UserID {
+		if err := identity.CheckManage(p, u); err != nil {
+			return err
+		}
+	}
 	if _, err := w.identity.UpdateUser(c.UserContext(), scope, p, u.ID, identity.UserInput{Active: &active}); err != nil {
-		if !errors.Is(err, model.ErrForbidden) {
+		if !errors.Is(err, model.ErrForbidden) || u.ID != p.UserID {
 			return err
 		}
 		v, verr := w.userView(c, scope, u, formOf(u), nil)
@@ -404,6 +417,9 @@ func (w *Web) inviteUser(c *fiber.Ctx) error {
 		return model.Conflict("the person is deactivated; reactivate them first")
 	}
 	p := httpx.MustPrincipal(c)
+	if err := identity.CheckManage(p, u); err != nil {
+		return err
+	}
 	if w.invite != nil && !u.HasPassword && !formBool(c, "link") {
 		err = w.store.InTx(c.UserContext(), func(tx *store.Store) error {
 			if err := w.invite(c.UserContext(), tx, u.TenantID, u.ID); err != nil {

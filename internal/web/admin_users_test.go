@@ -186,12 +186,26 @@ func TestPeopleCreateEditAndAccess(t *testing.T) {
 		if r := admin.post(page, page, url.Values{"name": {"Nina Neumann"}, "email": {"nina.neumann@a.example"}, "org_unit": {"FB3"}, "roles": {"learner", "hr"}}); r.StatusCode != 303 {
 			t.Fatalf("admin grants hr: %d\n%s", r.StatusCode, r.Body)
 		}
-		// hr's later edit keeps the hr role it may not remove.
-		if r := hr.post(page, page, url.Values{"name": {"Nina N."}, "email": {"nina.neumann@a.example"}, "org_unit": {"FB3"}, "roles": {"learner"}}); r.StatusCode != 303 {
-			t.Fatalf("hr edits an hr person: %d\n%s", r.StatusCode, r.Body)
+		// From now on the account holds a role hr cannot grant: hr may look, not change it, send
+		// it a link or deactivate it (that would hand hr the account).
+		if r := hr.do("GET", page, nil); !strings.Contains(r.Body, "<dd>Lernende Person, Personalabteilung</dd>") ||
+			!strings.Contains(r.Body, "nur die Administration vergeben kann") || strings.Contains(r.Body, page+"/invite") {
+			t.Errorf("hr's view of an hr account:\n%s", r.Body)
 		}
-		if r := hr.do("GET", page, nil); !strings.Contains(r.Body, "<dd>Lernende Person, Personalabteilung</dd>") {
-			t.Error("hr's edit removed a role hr may not remove")
+		for _, c := range []struct {
+			path string
+			form url.Values
+		}{
+			{page, url.Values{"name": {"Nina N."}, "email": {"hr-takeover@a.example"}, "org_unit": {"FB3"}, "roles": {"learner"}}},
+			{page + "/invite", url.Values{"link": {"1"}}},
+			{page + "/active", url.Values{"active": {"0"}}},
+		} {
+			if r := hr.post("/admin/users", c.path, c.form); r.StatusCode != 403 {
+				t.Errorf("hr POST %s on an hr account: %d", c.path, r.StatusCode)
+			}
+		}
+		if r := admin.post(page, page, url.Values{"name": {"Nina Neumann"}, "email": {"nina.neumann@a.example"}, "org_unit": {"FB3"}, "roles": {"learner"}}); r.StatusCode != 303 {
+			t.Fatalf("admin takes hr away again: %d\n%s", r.StatusCode, r.Body)
 		}
 
 		// A set-password link, to hand over.
