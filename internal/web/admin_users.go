@@ -121,9 +121,9 @@ type userData struct {
 	// What the signed-in person may do with this one.
 	Self, CanAnonymise, CanInvite bool
 	// Manage says whether the signed-in person may change this one at all (hr: learners only).
-	Manage bool
-	MailEnabled                   bool
-	Link                          string // a set-password link to hand over, shown once
+	Manage      bool
+	MailEnabled bool
+	Link        string // a set-password link to hand over, shown once
 }
 
 type obligationRow struct {
