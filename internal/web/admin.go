@@ -92,15 +92,17 @@ func IsUpload(path string) bool { return path == "/admin/import" }
 func isAdmin(p auth.Principal) bool { return !p.IsAPIKey() && p.HasAny(overviewRoles...) }
 
 // adminTenant is the signed-in hr's or admin's municipality: every admin page but the overview
-// works on it alone.
+// works on it alone. It is read afresh, not from the display cache: its settings (named lists,
+// minimum group size) decide what these pages may show, and a change made on another instance
+// must hold at once.
 func (w *Web) adminTenant(c *fiber.Ctx) (model.Tenant, store.Scope, error) {
 	p := httpx.MustPrincipal(c)
 	if p.TenantID == "" {
 		return model.Tenant{}, store.Scope{}, model.ErrForbidden
 	}
-	t, ok := w.tenantOf(c, p.TenantID)
-	if !ok {
-		return model.Tenant{}, store.Scope{}, model.ErrNotFound
+	t, err := w.store.TenantByID(c.UserContext(), p.TenantID)
+	if err != nil {
+		return model.Tenant{}, store.Scope{}, err
 	}
 	return t, store.TenantScope(t.ID), nil
 }

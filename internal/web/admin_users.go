@@ -121,7 +121,9 @@ type userData struct {
 	// What the signed-in person may do with this one.
 	Self, CanAnonymise, CanInvite bool
 	// Manage says whether the signed-in person may change this one at all (hr: learners only).
-	Manage      bool
+	Manage bool
+	// NamedOff: the municipality switched named lists off, so the course states are not shown.
+	NamedOff    bool
 	MailEnabled bool
 	Link        string // a set-password link to hand over, shown once
 }
@@ -181,12 +183,25 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 	}
 	slices.Sort(d.OrgUnits)
 	if person.ID != "" {
-		obs, err := w.store.UserObligations(c.UserContext(), person.ID, w.store.Now())
+		// A person's mandatory courses with their status are a named list of one: shown only
+		// where the municipality allows named lists, and each view audited like the list.
+		t, err := w.store.TenantByID(c.UserContext(), person.TenantID)
 		if err != nil {
 			return nil, err
 		}
-		for _, o := range obs {
-			d.Obligations = append(d.Obligations, obligationRow{Obligation: o, Title: w.courseTitle(c, o.CourseSlug)})
+		d.NamedOff = !t.Settings.NamedReports
+		if !d.NamedOff {
+			obs, err := w.store.UserObligations(c.UserContext(), person.ID, w.store.Now())
+			if err != nil {
+				return nil, err
+			}
+			for _, o := range obs {
+				d.Obligations = append(d.Obligations, obligationRow{Obligation: o, Title: w.courseTitle(c, o.CourseSlug)})
+			}
+			if err := w.identity.Audit(c.UserContext(), p, person.TenantID, "report.learners", person.Email,
+				map[string]string{"via": "person", "people": "1"}); err != nil {
+				return nil, err
+			}
 		}
 		d.CanAnonymise = p.Has(model.RoleAdmin) && !person.Active && person.AnonymisedAt == nil && !d.Self
 		d.CanInvite = d.MailEnabled && person.Active && !person.HasPassword

@@ -315,3 +315,31 @@ func TestPeopleInvitationsByEMail(t *testing.T) {
 		}
 	})
 }
+
+// A person's page lists their mandatory courses with status: a named list of one, so it is
+// audited and disappears when the municipality switches named lists off.
+func TestPersonPageFollowsTheNamedListRules(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		hr := w.browser(t, w.hr)
+		hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}})
+		page := "/admin/users/" + w.userID(t, hr, "l0@a.example")
+		if r := hr.do("GET", page, nil); r.StatusCode != 200 || !strings.Contains(r.Body, "/admin/reports/basis") {
+			t.Fatalf("person page with named lists on: %d\n%s", r.StatusCode, r.Body)
+		}
+		if n := w.auditActions(t)["report.learners"]; n != 1 {
+			t.Errorf("%d report.learners entries after one person page, want 1", n)
+		}
+		admin := w.e.Token("admin@a.example")
+		if r := w.e.Do("PATCH", "/api/v1/admin/tenant", admin, map[string]any{"settings": map[string]any{"named_reports": false}}); r.StatusCode != 200 {
+			t.Fatal(r.Body)
+		}
+		r := hr.do("GET", page, nil)
+		if r.StatusCode != 200 || strings.Contains(r.Body, "/admin/reports/basis") || !strings.Contains(r.Body, "Namentliche Listen") {
+			t.Errorf("person page with named lists off: %d\n%s", r.StatusCode, r.Body)
+		}
+		if n := w.auditActions(t)["report.learners"]; n != 1 {
+			t.Errorf("a page without the list was audited: %d", n)
+		}
+	})
+}
