@@ -2,7 +2,10 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
 
 	"github.com/wachsam/wachsam/internal/model"
 )
@@ -51,9 +54,8 @@ func (s *Store) AnonymiseUser(ctx context.Context, scope Scope, id string) (mode
 				return dbErr("anonymise "+q.what, err)
 			}
 		}
-		if _, err := tx.db.NewUpdate().Table("audit_log").Set("target = ?", "anonymised:"+u.ID).
-			Where("tenant_id = ? AND target = ?", u.TenantID, u.Email).Exec(ctx); err != nil {
-			return dbErr("anonymise audit targets", err)
+		if err := tx.anonymiseAudit(ctx, u); err != nil {
+			return err
 		}
 		out, err = tx.UserByID(ctx, scope, id)
 		return err
@@ -72,4 +74,34 @@ func (s *Store) DueForAnonymisation(ctx context.Context, tenantID string, cutoff
 		return nil, dbErr("users due for anonymisation", err)
 	}
 	return s.withRoles(ctx, rows)
+}
+
+// anonymiseAudit rewrites the audit entries about u: those whose target is u's e-mail address
+// (user.*), or names u as "<course> → <name>" (assignments to one person, exemptions, manual
+// completions) or "<name> – <course>" (certificates). Their details go too: they may quote an
+// exemption's reason or a completion's note. The action, actor and time stay, so the trail
+// still shows what was done, without whom it was about. (An address u had before a change is
+// not recognised; the entries of that change name it.)
+func (s *Store) anonymiseAudit(ctx context.Context, u model.User) error {
+	var rows []auditRow
+	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(u.Name) + "%"
+	err := s.db.NewSelect().Model(&rows).Column("a.id", "a.target").
+		Where("a.tenant_id = ? AND (a.target = ? OR a.target LIKE ? ESCAPE '\\')", u.TenantID, u.Email, like).Scan(ctx)
+	if err != nil {
+		return dbErr("audit entries about a user", err)
+	}
+	var ids []string
+	for _, r := range rows {
+		if r.Target == u.Email || strings.HasSuffix(r.Target, " → "+u.Name) || strings.HasPrefix(r.Target, u.Name+" – ") {
+			ids = append(ids, r.ID)
+		}
+	}
+	for start := 0; start < len(ids); start += 500 {
+		_, err := s.db.NewUpdate().Model((*auditRow)(nil)).Set("target = ?", "anonymised:"+u.ID).Set("details = '{}'").
+			Where("id IN (?)", bun.In(ids[start:min(start+500, len(ids))])).Exec(ctx)
+		if err != nil {
+			return dbErr("anonymise audit entries", err)
+		}
+	}
+	return nil
 }
