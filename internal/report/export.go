@@ -34,7 +34,7 @@ func table(rep Compliance, lang string) [][]string {
 	}
 	out := [][]string{headings[lang]}
 	for _, r := range rep.Rows {
-		name := r.OrgUnit
+		name := safeCell(r.OrgUnit) // unit names come from HR's files: no formulas in Excel
 		if name == "" {
 			name = w["none"]
 		}

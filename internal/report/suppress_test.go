@@ -27,3 +27,11 @@ func TestSuppressionCannotBeUndoneBySubtraction(t *testing.T) {
 		}
 	}
 }
+
+func TestOrgUnitNamesCannotBecomeFormulas(t *testing.T) {
+	rep := Compliance{MinGroupSize: 5, Rows: []Row{{OrgUnit: "=HYPERLINK(\"http://evil\")", Assigned: 5, Completed: 5}}, Total: Row{Assigned: 5, Completed: 5}}
+	rows := table(rep, "de")
+	if got := rows[1][0]; got != "'=HYPERLINK(\"http://evil\")" {
+		t.Errorf("unit cell %q", got)
+	}
+}

@@ -268,3 +268,21 @@ func nullIfEmpty(s string) any {
 	}
 	return s
 }
+
+// UserByEmail finds a user inside the scope by e-mail address (stored lower-case, so any case
+// matches).
+func (s *Store) UserByEmail(ctx context.Context, scope Scope, email string) (model.User, error) {
+	var rows []userRow
+	err := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).Where("u.email = ?", normEmail(email)).Scan(ctx)
+	if err != nil {
+		return model.User{}, dbErr("user", err)
+	}
+	if len(rows) == 0 {
+		return model.User{}, fmt.Errorf("store: user: %w", model.ErrNotFound)
+	}
+	users, err := s.withRoles(ctx, rows)
+	if err != nil {
+		return model.User{}, err
+	}
+	return users[0], nil
+}

@@ -203,16 +203,11 @@ func (w *Web) userByEmail(c *fiber.Ctx, scope store.Scope, email string) (string
 	if email == "" {
 		return "", model.ErrNotFound
 	}
-	users, _, err := w.store.ListUsers(c.UserContext(), scope, store.UserFilter{Query: email, Limit: 20})
+	u, err := w.store.UserByEmail(c.UserContext(), scope, email)
 	if err != nil {
 		return "", err
 	}
-	for _, u := range users {
-		if strings.EqualFold(u.Email, email) {
-			return u.ID, nil
-		}
-	}
-	return "", model.ErrNotFound
+	return u.ID, nil
 }
 
 // endAssignment ends one assignment of the municipality (another's is 404).
