@@ -118,7 +118,7 @@ func (s *Store) CreateEnrolment(ctx context.Context, e *Enrolment) error {
 		}
 		return dbErr("start enrolment", err)
 	}
-	return s.obligationStarted(ctx, e.UserID, e.CourseID)
+	return s.obligationStarted(ctx, e.TenantID, e.UserID, e.CourseID)
 }
 
 // CompleteEnrolment marks an enrolment complete; false if it was already.

@@ -104,6 +104,16 @@ func (s *Store) RefreshAllObligations(ctx context.Context) error {
 	return nil
 }
 
+// lockObligations takes the tenant's obligations lock until the transaction ends (PostgreSQL;
+// SQLite has one writer anyway).
+func (s *Store) lockObligations(ctx context.Context, tenantID string) error {
+	if s.Dialect() != "pg" {
+		return nil
+	}
+	_, err := s.db.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, hashtext(?))", 0x6f626c, tenantID)
+	return dbErr("lock obligations", err)
+}
+
 // refreshChunk is how many people one round of a refresh loads and writes.
 const refreshChunk = 1000
 
@@ -116,10 +126,8 @@ func (s *Store) refreshObligations(ctx context.Context, tenantID string, userIDs
 	if tenantID == "" || (userIDs != nil && len(userIDs) == 0) || (courseIDs != nil && len(courseIDs) == 0) {
 		return nil
 	}
-	if s.Dialect() == "pg" {
-		if _, err := s.db.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, hashtext(?))", 0x6f626c, tenantID); err != nil {
-			return dbErr("lock obligations", err)
-		}
+	if err := s.lockObligations(ctx, tenantID); err != nil {
+		return err
 	}
 	var asgs []Assignment
 	q := s.selectAssignments(&asgs).Where("asg.tenant_id = ? AND asg.ended_at IS NULL", tenantID).OrderExpr("asg.created_at, asg.id")
@@ -354,8 +362,15 @@ func (s *Store) deleteObligations(ctx context.Context, tenantID string, userIDs,
 
 // obligationStarted marks a person's obligation in a course as in progress when they start
 // it: one statement on the learner's path instead of a full refresh.
-func (s *Store) obligationStarted(ctx context.Context, userID, courseID string) error {
-	_, err := s.db.NewUpdate().Model((*obligationRow)(nil)).Set("state = ?", ObligationInProgress).Set("updated_at = ?", s.now()).
-		Where("user_id = ? AND course_id = ? AND state IN (?)", userID, courseID, bun.In([]string{ObligationOpen, ObligationCompleted})).Exec(ctx)
-	return dbErr("obligation started", err)
+func (s *Store) obligationStarted(ctx context.Context, tenantID, userID, courseID string) error {
+	return s.InTx(ctx, func(tx *Store) error {
+		// The tenant's refresh lock: a refresh that read the enrolments before this one
+		// existed commits its "open" first, and this update then wins (see refreshObligations).
+		if err := tx.lockObligations(ctx, tenantID); err != nil {
+			return err
+		}
+		_, err := tx.db.NewUpdate().Model((*obligationRow)(nil)).Set("state = ?", ObligationInProgress).Set("updated_at = ?", tx.now()).
+			Where("user_id = ? AND course_id = ? AND state IN (?)", userID, courseID, bun.In([]string{ObligationOpen, ObligationCompleted})).Exec(ctx)
+		return dbErr("obligation started", err)
+	})
 }
