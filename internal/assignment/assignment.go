@@ -23,6 +23,14 @@ type Service struct {
 	identity *identity.Service
 }
 
+// inTx runs fn with the service bound to one transaction, so that a change and its audit
+// entry are written together or not at all.
+func (s *Service) inTx(ctx context.Context, fn func(tx *Service) error) error {
+	return s.store.InTx(ctx, func(st *store.Store) error {
+		return fn(&Service{store: st, catalog: s.catalog, identity: s.identity.WithStore(st)})
+	})
+}
+
 // New returns the service.
 func New(st *store.Store, cat *catalog.Catalog, id *identity.Service) *Service {
 	return &Service{store: st, catalog: cat, identity: id}
@@ -100,20 +108,24 @@ func (s *Service) Create(ctx context.Context, scope store.Scope, actor auth.Prin
 		}
 		asg.UserID = u.ID
 	}
-	if err := s.store.CreateAssignment(ctx, scope, &asg); err != nil {
-		return store.Assignment{}, err
-	}
-	created, err := s.store.AssignmentByID(ctx, scope, asg.ID)
+	var created store.Assignment
+	err := s.inTx(ctx, func(tx *Service) error {
+		if err := tx.store.CreateAssignment(ctx, scope, &asg); err != nil {
+			return err
+		}
+		var err error
+		if created, err = tx.store.AssignmentByID(ctx, scope, asg.ID); err != nil {
+			return err
+		}
+		target, details := "whole municipality", map[string]string(nil)
+		if created.OrgUnitPath != "" {
+			target = created.OrgUnitPath
+		} else if created.UserName != "" {
+			target, details = created.UserName, map[string]string{"user_id": created.UserID}
+		}
+		return tx.identity.Audit(ctx, actor, scope.TenantID(), "assignment.create", created.CourseSlug+" → "+target, details)
+	})
 	if err != nil {
-		return store.Assignment{}, err
-	}
-	target := "whole municipality"
-	if created.OrgUnitPath != "" {
-		target = created.OrgUnitPath
-	} else if created.UserName != "" {
-		target = created.UserName
-	}
-	if err := s.identity.Audit(ctx, actor, scope.TenantID(), "assignment.create", created.CourseSlug+" → "+target, nil); err != nil {
 		return store.Assignment{}, err
 	}
 	return created, nil
@@ -126,10 +138,13 @@ func (s *Service) End(ctx context.Context, scope store.Scope, actor auth.Princip
 	if err != nil {
 		return store.Assignment{}, err
 	}
-	if err := s.store.EndAssignment(ctx, scope, asg.ID); err != nil {
-		return store.Assignment{}, err
-	}
-	if err := s.identity.Audit(ctx, actor, asg.TenantID, "assignment.end", asg.CourseSlug, nil); err != nil {
+	err = s.inTx(ctx, func(tx *Service) error {
+		if err := tx.store.EndAssignment(ctx, scope, asg.ID); err != nil {
+			return err
+		}
+		return tx.identity.Audit(ctx, actor, asg.TenantID, "assignment.end", asg.CourseSlug, nil)
+	})
+	if err != nil {
 		return store.Assignment{}, err
 	}
 	return asg, nil

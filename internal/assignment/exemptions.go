@@ -89,15 +89,19 @@ func (s *Service) Exempt(ctx context.Context, scope store.Scope, actor auth.Prin
 		return store.Exemption{}, err
 	}
 	ex := store.Exemption{UserID: user.ID, CourseID: courseID, Reason: reason, CreatedBy: actor.UserID}
-	if err := s.store.CreateExemption(ctx, scope, &ex); err != nil {
-		return store.Exemption{}, err
-	}
-	created, err := s.store.ExemptionByID(ctx, scope, ex.ID)
+	var created store.Exemption
+	err := s.inTx(ctx, func(tx *Service) error {
+		if err := tx.store.CreateExemption(ctx, scope, &ex); err != nil {
+			return err
+		}
+		var err error
+		if created, err = tx.store.ExemptionByID(ctx, scope, ex.ID); err != nil {
+			return err
+		}
+		return tx.identity.Audit(ctx, actor, created.TenantID, "exemption.create", created.CourseSlug+" → "+user.Name,
+			map[string]string{"user_id": user.ID, "reason": reason})
+	})
 	if err != nil {
-		return store.Exemption{}, err
-	}
-	if err := s.identity.Audit(ctx, actor, created.TenantID, "exemption.create", created.CourseSlug+" → "+user.Name,
-		map[string]string{"user_id": user.ID, "reason": reason}); err != nil {
 		return store.Exemption{}, err
 	}
 	return created, nil
@@ -106,12 +110,16 @@ func (s *Service) Exempt(ctx context.Context, scope store.Scope, actor auth.Prin
 // RevokeExemption makes the course mandatory for the person again (the exemption stays on
 // record) and writes exemption.revoke to the audit log. Another municipality's is not found.
 func (s *Service) RevokeExemption(ctx context.Context, scope store.Scope, actor auth.Principal, id string) (store.Exemption, error) {
-	ex, err := s.store.RevokeExemption(ctx, scope, id, actor.UserID)
+	var ex store.Exemption
+	err := s.inTx(ctx, func(tx *Service) error {
+		var err error
+		if ex, err = tx.store.RevokeExemption(ctx, scope, id, actor.UserID); err != nil {
+			return err
+		}
+		return tx.identity.Audit(ctx, actor, ex.TenantID, "exemption.revoke", ex.CourseSlug+" → "+ex.UserName,
+			map[string]string{"user_id": ex.UserID, "exemption_id": ex.ID})
+	})
 	if err != nil {
-		return store.Exemption{}, err
-	}
-	if err := s.identity.Audit(ctx, actor, ex.TenantID, "exemption.revoke", ex.CourseSlug+" → "+ex.UserName,
-		map[string]string{"user_id": ex.UserID, "exemption_id": ex.ID}); err != nil {
 		return store.Exemption{}, err
 	}
 	return ex, nil
@@ -143,15 +151,19 @@ func (s *Service) RecordCompletion(ctx context.Context, scope store.Scope, actor
 		until := entry.Course.Validity.AddTo(day).UTC() // as a certificate issued that day would
 		m.ValidUntil = &until
 	}
-	if err := s.store.CreateManualCompletion(ctx, scope, &m); err != nil {
-		return store.ManualCompletion{}, err
-	}
-	created, err := s.store.ManualCompletionByID(ctx, scope, m.ID)
+	var created store.ManualCompletion
+	err = s.inTx(ctx, func(tx *Service) error {
+		if err := tx.store.CreateManualCompletion(ctx, scope, &m); err != nil {
+			return err
+		}
+		var err error
+		if created, err = tx.store.ManualCompletionByID(ctx, scope, m.ID); err != nil {
+			return err
+		}
+		return tx.identity.Audit(ctx, actor, created.TenantID, "completion.manual", created.CourseSlug+" → "+user.Name,
+			map[string]string{"user_id": user.ID, "completed_on": completedOn, "note": note})
+	})
 	if err != nil {
-		return store.ManualCompletion{}, err
-	}
-	if err := s.identity.Audit(ctx, actor, created.TenantID, "completion.manual", created.CourseSlug+" → "+user.Name,
-		map[string]string{"user_id": user.ID, "completed_on": completedOn, "note": note}); err != nil {
 		return store.ManualCompletion{}, err
 	}
 	return created, nil
@@ -160,12 +172,16 @@ func (s *Service) RecordCompletion(ctx context.Context, scope store.Scope, actor
 // RevokeCompletion withdraws a manual completion recorded in error (it stays on record) and
 // writes completion.manual_revoke to the audit log. Another municipality's is not found.
 func (s *Service) RevokeCompletion(ctx context.Context, scope store.Scope, actor auth.Principal, id string) (store.ManualCompletion, error) {
-	m, err := s.store.RevokeManualCompletion(ctx, scope, id, actor.UserID)
+	var m store.ManualCompletion
+	err := s.inTx(ctx, func(tx *Service) error {
+		var err error
+		if m, err = tx.store.RevokeManualCompletion(ctx, scope, id, actor.UserID); err != nil {
+			return err
+		}
+		return tx.identity.Audit(ctx, actor, m.TenantID, "completion.manual_revoke", m.CourseSlug+" → "+m.UserName,
+			map[string]string{"user_id": m.UserID, "manual_completion_id": m.ID})
+	})
 	if err != nil {
-		return store.ManualCompletion{}, err
-	}
-	if err := s.identity.Audit(ctx, actor, m.TenantID, "completion.manual_revoke", m.CourseSlug+" → "+m.UserName,
-		map[string]string{"user_id": m.UserID, "manual_completion_id": m.ID}); err != nil {
 		return store.ManualCompletion{}, err
 	}
 	return m, nil

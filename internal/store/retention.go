@@ -85,14 +85,16 @@ func (s *Store) DueForAnonymisation(ctx context.Context, tenantID string, cutoff
 func (s *Store) anonymiseAudit(ctx context.Context, u model.User) error {
 	var rows []auditRow
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(u.Name) + "%"
-	err := s.db.NewSelect().Model(&rows).Column("a.id", "a.target").
-		Where("a.tenant_id = ? AND (a.target = ? OR a.target LIKE ? ESCAPE '\\')", u.TenantID, u.Email, like).Scan(ctx)
+	err := s.db.NewSelect().Model(&rows).Column("a.id", "a.target", "a.details").
+		Where("a.tenant_id = ? AND (a.target = ? OR a.target LIKE ? ESCAPE '\\' OR a.details LIKE ?)", u.TenantID, u.Email, like, `%"user_id":"`+u.ID+`"%`).
+		Scan(ctx)
 	if err != nil {
 		return dbErr("audit entries about a user", err)
 	}
 	var ids []string
 	for _, r := range rows {
-		if r.Target == u.Email || strings.HasSuffix(r.Target, " → "+u.Name) || strings.HasPrefix(r.Target, u.Name+" – ") {
+		if r.Target == u.Email || strings.HasSuffix(r.Target, " → "+u.Name) || strings.HasPrefix(r.Target, u.Name+" – ") ||
+			strings.Contains(r.Details, `"user_id":"`+u.ID+`"`) {
 			ids = append(ids, r.ID)
 		}
 	}
