@@ -68,10 +68,10 @@ func (a *API) learnersCSV(c *fiber.Ctx) error {
 		sep = ','
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	httpx.Stream(c, a.log(), func(ctx context.Context, w io.Writer) error {
+	httpx.Stream(c, a.log(), a.spoolOnSQLite(func(ctx context.Context, w io.Writer) error {
 		_, err := exp.WriteCSV(ctx, w, lang, sep)
 		return err
-	})
+	}))
 	return nil
 }
 
@@ -83,10 +83,10 @@ func (a *API) learnersXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	httpx.Stream(c, a.log(), func(ctx context.Context, w io.Writer) error {
+	httpx.Stream(c, a.log(), a.spoolOnSQLite(func(ctx context.Context, w io.Writer) error {
 		_, err := exp.WriteXLSX(ctx, w, lang)
 		return err
-	})
+	}))
 	return nil
 }
 
@@ -95,4 +95,13 @@ func (a *API) log() *slog.Logger {
 		return slog.Default()
 	}
 	return a.Log
+}
+
+// spoolOnSQLite reads the export to a temporary file first on SQLite, whose one connection
+// would otherwise wait for the client's download (see httpx.Spooled); PostgreSQL streams.
+func (a *API) spoolOnSQLite(write func(ctx context.Context, w io.Writer) error) func(ctx context.Context, w io.Writer) error {
+	if a.Store.Dialect() == "sqlite" {
+		return httpx.Spooled(write)
+	}
+	return write
 }

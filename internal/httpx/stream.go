@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -62,4 +63,31 @@ func (b *streamBody) Read(p []byte) (int, error) { return b.pr.Read(p) }
 func (b *streamBody) Close() error {
 	b.cancel()
 	return b.pr.Close()
+}
+
+// Spooled wraps write so that it runs to its end into a temporary file first, and the file is
+// sent afterwards. For SQLite: its single connection serves every request, and an export
+// streamed straight from the cursor would hold it for as long as the slowest client takes to
+// download. The file is removed when the answer is sent or broken off.
+func Spooled(write func(ctx context.Context, w io.Writer) error) func(ctx context.Context, w io.Writer) error {
+	return func(ctx context.Context, w io.Writer) error {
+		f, err := os.CreateTemp("", "wachsam-export-*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(f.Name())
+		defer f.Close()
+		bw := bufio.NewWriterSize(f, 1<<20)
+		if err := write(ctx, bw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		_, err = io.Copy(w, f)
+		return err
+	}
 }

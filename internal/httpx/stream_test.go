@@ -3,10 +3,13 @@ package httpx
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -125,5 +128,31 @@ func TestLongDownloadGetsTheLongWriteTimeout(t *testing.T) {
 		if got := app.Server().HeaderReceived(&h).WriteTimeout; got != want {
 			t.Errorf("%s: write timeout %v, want %v", path, got, want)
 		}
+	}
+}
+
+func TestSpooledWritesEverythingThenSendsIt(t *testing.T) {
+	var produced bool
+	write := Spooled(func(ctx context.Context, w io.Writer) error {
+		for i := range 1000 {
+			fmt.Fprintf(w, "line %d\n", i)
+		}
+		produced = true
+		return nil
+	})
+	var out strings.Builder
+	if err := write(context.Background(), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !produced || !strings.HasPrefix(out.String(), "line 0\n") || !strings.HasSuffix(out.String(), "line 999\n") {
+		t.Errorf("spooled body: %d bytes", out.Len())
+	}
+	left, _ := filepath.Glob(filepath.Join(os.TempDir(), "wachsam-export-*"))
+	if len(left) != 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	failing := Spooled(func(ctx context.Context, w io.Writer) error { return errors.New("database gone") })
+	if err := failing(context.Background(), io.Discard); err == nil || err.Error() != "database gone" {
+		t.Errorf("error not passed on: %v", err)
 	}
 }

@@ -46,16 +46,24 @@ func (w *Web) learnersDownload(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	if format == "xlsx" {
 		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		httpx.Stream(c, w.log, func(ctx context.Context, out io.Writer) error {
+		httpx.Stream(c, w.log, w.spoolOnSQLite(func(ctx context.Context, out io.Writer) error {
 			_, err := exp.WriteXLSX(ctx, out, lang)
 			return err
-		})
+		}))
 		return nil
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	httpx.Stream(c, w.log, func(ctx context.Context, out io.Writer) error {
+	httpx.Stream(c, w.log, w.spoolOnSQLite(func(ctx context.Context, out io.Writer) error {
 		_, err := exp.WriteCSV(ctx, out, lang, ';')
 		return err
-	})
+	}))
 	return nil
+}
+
+// spoolOnSQLite: see httpx.Spooled — SQLite's one connection must not wait for a download.
+func (w *Web) spoolOnSQLite(write func(ctx context.Context, out io.Writer) error) func(ctx context.Context, out io.Writer) error {
+	if w.store.Dialect() == "sqlite" {
+		return httpx.Spooled(write)
+	}
+	return write
 }
