@@ -63,11 +63,8 @@ func (a *API) learnersCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sep := ';'
-	if c.Query("sep") == "," {
-		sep = ','
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	sep := csvSeparator(c)
+	c.Set(fiber.HeaderContentType, typeCSV)
 	httpx.Stream(c, a.log(), a.spoolOnSQLite(func(ctx context.Context, w io.Writer) error {
 		_, err := exp.WriteCSV(ctx, w, lang, sep)
 		return err
@@ -82,7 +79,7 @@ func (a *API) learnersXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentType, typeXLSX)
 	httpx.Stream(c, a.log(), a.spoolOnSQLite(func(ctx context.Context, w io.Writer) error {
 		_, err := exp.WriteXLSX(ctx, w, lang)
 		return err

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"io"
 	"strconv"
 	"time"
 
@@ -86,22 +87,41 @@ func exportLang(c *fiber.Ctx) string {
 	return "de"
 }
 
+// csvSeparator is ';', as German Excel opens CSV files, or ',' with ?sep=,.
+func csvSeparator(c *fiber.Ctx) rune {
+	if c.Query("sep") == "," {
+		return ','
+	}
+	return ';'
+}
+
+// Content types of the downloads.
+const (
+	typeCSV  = "text/csv; charset=utf-8"
+	typeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	typePDF  = "application/pdf"
+)
+
+// sendFile answers with a download called name (a slug-based name: safe in the header) that
+// write makes; small reports are made whole first, so a failure is still an error answer.
+func sendFile(c *fiber.Ctx, contentType, name string, write func(w io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	return c.Send(buf.Bytes())
+}
+
 func (a *API) complianceCSV(c *fiber.Ctx) error {
 	rep, err := a.compliance(c)
 	if err != nil {
 		return err
 	}
-	sep := ';'
-	if c.Query("sep") == "," {
-		sep = ','
-	}
-	var buf bytes.Buffer
-	if err := report.WriteCSV(&buf, rep, exportLang(c), sep); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="compliance-`+rep.Course+`.csv"`)
-	return c.Send(buf.Bytes())
+	return sendFile(c, typeCSV, "compliance-"+rep.Course+".csv", func(w io.Writer) error {
+		return report.WriteCSV(w, rep, exportLang(c), csvSeparator(c))
+	})
 }
 
 func (a *API) complianceXLSX(c *fiber.Ctx) error {
@@ -109,13 +129,7 @@ func (a *API) complianceXLSX(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := report.WriteXLSX(&buf, rep, exportLang(c)); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="compliance-`+rep.Course+`.xlsx"`)
-	return c.Send(buf.Bytes())
+	return sendFile(c, typeXLSX, "compliance-"+rep.Course+".xlsx", func(w io.Writer) error { return report.WriteXLSX(w, rep, exportLang(c)) })
 }
 
 // compliancePDF is the same table as an A4 summary with a bar per org unit, for files and
@@ -129,13 +143,7 @@ func (a *API) compliancePDF(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := report.WritePDF(&buf, rep, t.Name, exportLang(c)); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "application/pdf")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="compliance-`+rep.Course+`.pdf"`)
-	return c.Send(buf.Bytes())
+	return sendFile(c, typePDF, "compliance-"+rep.Course+".pdf", func(w io.Writer) error { return report.WritePDF(w, rep, t.Name, exportLang(c)) })
 }
 
 type learnerJSON struct {

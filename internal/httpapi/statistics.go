@@ -1,7 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
+	"io"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -108,15 +108,7 @@ func (a *API) statisticsCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	sep := ';'
-	if c.Query("sep") == "," {
-		sep = ','
-	}
-	var buf bytes.Buffer
-	if err := report.WriteStatisticsCSV(&buf, st, exportLang(c), sep); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="statistics-`+st.Course+`.csv"`)
-	return c.Send(buf.Bytes())
+	return sendFile(c, typeCSV, "statistics-"+st.Course+".csv", func(w io.Writer) error {
+		return report.WriteStatisticsCSV(w, st, exportLang(c), csvSeparator(c))
+	})
 }

@@ -131,8 +131,13 @@ func (s *Store) UserByID(ctx context.Context, scope Scope, id string) (model.Use
 	if err := checkID("user", id); err != nil {
 		return model.User{}, err
 	}
+	return s.oneUser(ctx, scope, "u.id = ?", id)
+}
+
+// oneUser finds the user inside the scope that where (with args) selects.
+func (s *Store) oneUser(ctx context.Context, scope Scope, where string, args ...any) (model.User, error) {
 	var rows []userRow
-	err := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).Where("u.id = ?", id).Scan(ctx)
+	err := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).Where(where, args...).Scan(ctx)
 	if err != nil {
 		return model.User{}, dbErr("user", err)
 	}
@@ -272,17 +277,5 @@ func nullIfEmpty(s string) any {
 // UserByEmail finds a user inside the scope by e-mail address (stored lower-case, so any case
 // matches).
 func (s *Store) UserByEmail(ctx context.Context, scope Scope, email string) (model.User, error) {
-	var rows []userRow
-	err := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).Where("u.email = ?", normEmail(email)).Scan(ctx)
-	if err != nil {
-		return model.User{}, dbErr("user", err)
-	}
-	if len(rows) == 0 {
-		return model.User{}, fmt.Errorf("store: user: %w", model.ErrNotFound)
-	}
-	users, err := s.withRoles(ctx, rows)
-	if err != nil {
-		return model.User{}, err
-	}
-	return users[0], nil
+	return s.oneUser(ctx, scope, "u.email = ?", normEmail(email))
 }
