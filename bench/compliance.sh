@@ -48,19 +48,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "building"
-mkdir -p "$BENCH_DIR/.out"
-(cd "$ROOT" && go build -o "$BENCH_DIR/.out/wachsam" ./cmd/wachsam)
-bin=$BENCH_DIR/.out/wachsam
+bin=$(build_wachsam)
 
 # Twenty small courses (each with a 12-month certificate): the starter library has six.
 courses=$work/courses
-for n in $(seq 1 "$COURSES"); do
-	i=$(printf %02d "$n")
-	mkdir -p "$courses/kurs-$i"
-	printf -- '---\ntitle: Pflichtkurs %s\nsummary: Ein Kurs für die Messung.\nlanguage: de\nvalidity: 12mo\n---\n\nText.\n' "$i" >"$courses/kurs-$i/course.md"
-	printf -- '---\ntitle: Eins\n---\n\nText.\n' >"$courses/kurs-$i/01-eins.md"
-done
+make_courses "$courses" "$COURSES"
 
 createdb "$db"
 export WACHSAM_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$db?sslmode=disable"

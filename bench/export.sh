@@ -52,20 +52,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "building"
-mkdir -p "$BENCH_DIR/.out"
-(cd "$ROOT" && go build -o "$BENCH_DIR/.out/wachsam" ./cmd/wachsam)
-bin=$BENCH_DIR/.out/wachsam
+bin=$(build_wachsam)
 
 # Twenty small courses (each with a 12-month certificate), as in compliance.sh. Their content is
 # the same every run, so a kept database finds its course versions again.
 courses=$work/courses
-for n in $(seq 1 "$COURSES"); do
-	i=$(printf %02d "$n")
-	mkdir -p "$courses/kurs-$i"
-	printf -- '---\ntitle: Pflichtkurs %s\nsummary: Ein Kurs für die Messung.\nlanguage: de\nvalidity: 12mo\n---\n\nText.\n' "$i" >"$courses/kurs-$i/course.md"
-	printf -- '---\ntitle: Eins\n---\n\nText.\n' >"$courses/kurs-$i/01-eins.md"
-done
+make_courses "$courses" "$COURSES"
 
 export WACHSAM_DATABASE_URL="postgres://$PGUSER@$PGHOST:$PGPORT/$db?sslmode=disable"
 export WACHSAM_COURSES_DIR=$courses WACHSAM_DATA_DIR=$work/data WACHSAM_LOG_LEVEL=warn

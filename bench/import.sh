@@ -48,18 +48,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "building"
-mkdir -p "$BENCH_DIR/.out"
-(cd "$ROOT" && go build -o "$BENCH_DIR/.out/wachsam" ./cmd/wachsam)
-bin=$BENCH_DIR/.out/wachsam
+bin=$(build_wachsam)
 
 courses=$work/courses
-for n in $(seq 1 "$((COURSES > 0 ? COURSES : 1))"); do
-	i=$(printf %02d "$n")
-	mkdir -p "$courses/kurs-$i"
-	printf -- '---\ntitle: Pflichtkurs %s\nsummary: Ein Kurs für die Messung.\nlanguage: de\nvalidity: 12mo\n---\n\nText.\n' "$i" >"$courses/kurs-$i/course.md"
-	printf -- '---\ntitle: Eins\n---\n\nText.\n' >"$courses/kurs-$i/01-eins.md"
-done
+make_courses "$courses" "$((COURSES > 0 ? COURSES : 1))"
 
 # The staff list as HR systems write it for German Excel: ';', German headings, UTF-8 with a
 # byte order mark, CRLF; 2,000 org units of two levels, umlauts in names.

@@ -97,3 +97,24 @@ require_bench_env() {
 		[[ -n "${!v:-}" ]] || die "$v is not set: run the benchmarks through bench/run.sh (e.g. bash bench/run.sh ${0##*/})"
 	done
 }
+
+# build_wachsam builds cmd/wachsam into bench/.out/wachsam and prints its path.
+build_wachsam() {
+	log "building"
+	mkdir -p "$BENCH_DIR/.out"
+	(cd "$ROOT" && go build -o "$BENCH_DIR/.out/wachsam" ./cmd/wachsam)
+	printf '%s\n' "$BENCH_DIR/.out/wachsam"
+}
+
+# make_courses DIR N writes N small courses kurs-01 … kurs-N (one lesson each, a 12-month
+# certificate) into DIR. Their content is the same every run, so a kept database finds its
+# course versions again.
+make_courses() {
+	local dir=$1 n i
+	for n in $(seq 1 "$2"); do
+		i=$(printf %02d "$n")
+		mkdir -p "$dir/kurs-$i"
+		printf -- '---\ntitle: Pflichtkurs %s\nsummary: Ein Kurs für die Messung.\nlanguage: de\nvalidity: 12mo\n---\n\nText.\n' "$i" >"$dir/kurs-$i/course.md"
+		printf -- '---\ntitle: Eins\n---\n\nText.\n' >"$dir/kurs-$i/01-eins.md"
+	done
+}
