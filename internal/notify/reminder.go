@@ -76,64 +76,101 @@ func (n *Notifier) Scan(ctx context.Context, now time.Time) (ScanResult, error) 
 			continue
 		}
 		res.Tenants++
-		events, err := n.tenantEvents(ctx, t, now)
-		if err != nil {
-			return res, fmt.Errorf("reminders for %s: %w", t.Slug, err)
-		}
-		queued, err := n.queueNew(ctx, t.ID, events, now)
-		if err != nil {
-			return res, fmt.Errorf("reminders for %s: %w", t.Slug, err)
-		}
+		queued, err := n.scanTenant(ctx, t, now)
 		res.Queued += queued
+		if err != nil {
+			return res, fmt.Errorf("reminders for %s: %w", t.Slug, err)
+		}
 	}
 	return res, nil
 }
 
-// tenantEvents lists the reminders a tenant's staff are due at now.
-func (n *Notifier) tenantEvents(ctx context.Context, t model.Tenant, now time.Time) ([]Event, error) {
+// scanPage is how many obligations a scan reads, and writes events for, at a time: a large
+// municipality with many people overdue is scanned in pages, never held in memory whole.
+const scanPage = 2000
+
+// scanTenant queues the reminders a tenant's staff are due at now, page by page.
+func (n *Notifier) scanTenant(ctx context.Context, t model.Tenant, now time.Time) (int, error) {
 	st, scope := n.o.Store, store.TenantScope(t.ID)
-	var events []Event
-	add := func(o store.Obligation, kind string, at time.Time, key string, extra ...string) {
+	event := func(o store.Obligation, kind string, at time.Time, key string, extra ...string) Event {
 		data := map[string]string{"course_id": o.CourseID, "at": at.UTC().Format(time.RFC3339Nano)}
 		for i := 0; i+1 < len(extra); i += 2 {
 			data[extra[i]] = extra[i+1]
 		}
-		events = append(events, Event{TenantID: t.ID, UserID: o.UserID, Kind: kind, Key: key, Data: data})
+		return Event{TenantID: t.ID, UserID: o.UserID, Kind: kind, Key: key, Data: data}
 	}
-	soon, err := st.ObligationsDueBetween(ctx, scope, now, now.Add(time.Duration(dueSoonSteps[0])*day), now)
-	if err != nil {
-		return nil, err
+	type pass struct {
+		read func(store.ObligationPage) ([]store.Obligation, error)
+		make func(store.Obligation) Event
 	}
-	for _, o := range soon {
-		step := dueSoonStep(o.DueAt.Sub(now))
-		add(o, KindDueSoon, o.DueAt, fmt.Sprintf("%s:%s:%s:%d:%d", KindDueSoon, o.UserID, o.CourseID, o.DueAt.Unix(), step), "step", strconv.Itoa(step))
+	passes := []pass{
+		{ // due soon: 14, 7 and 1 day ahead
+			read: func(p store.ObligationPage) ([]store.Obligation, error) {
+				return st.ObligationsDuePage(ctx, scope, now, now.Add(time.Duration(dueSoonSteps[0])*day), now, p)
+			},
+			make: func(o store.Obligation) Event {
+				step := dueSoonStep(o.DueAt.Sub(now))
+				return event(o, KindDueSoon, o.DueAt, fmt.Sprintf("%s:%s:%s:%d:%d", KindDueSoon, o.UserID, o.CourseID, o.DueAt.Unix(), step), "step", strconv.Itoa(step))
+			},
+		},
+		{ // overdue: once per week of lateness
+			read: func(p store.ObligationPage) ([]store.Obligation, error) {
+				return st.ObligationsDuePage(ctx, scope, now.Add(-overdueHorizon), now, now, p)
+			},
+			make: func(o store.Obligation) Event {
+				week := int(now.Sub(o.DueAt) / (7 * day))
+				return event(o, KindOverdue, o.DueAt, fmt.Sprintf("%s:%s:%s:%d:w%d", KindOverdue, o.UserID, o.CourseID, o.DueAt.Unix(), week))
+			},
+		},
+		{ // a completion that stops counting within 30 days
+			read: func(p store.ObligationPage) ([]store.Obligation, error) {
+				return st.ObligationsExpiringPage(ctx, scope, now, now.Add(expiringWindow), now, p)
+			},
+			make: func(o store.Obligation) Event {
+				return event(o, KindExpiring, *o.ValidUntil, fmt.Sprintf("%s:%s:%s:%d", KindExpiring, o.UserID, o.CourseID, o.ValidUntil.Unix()))
+			},
+		},
 	}
-	late, err := st.ObligationsDueBetween(ctx, scope, now.Add(-overdueHorizon), now, now)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range late {
-		week := int(now.Sub(o.DueAt) / (7 * day))
-		add(o, KindOverdue, o.DueAt, fmt.Sprintf("%s:%s:%s:%d:w%d", KindOverdue, o.UserID, o.CourseID, o.DueAt.Unix(), week))
-	}
-	ending, err := st.ObligationsExpiringBetween(ctx, scope, now, now.Add(expiringWindow), now)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range ending {
-		add(o, KindExpiring, *o.ValidUntil, fmt.Sprintf("%s:%s:%s:%d", KindExpiring, o.UserID, o.CourseID, o.ValidUntil.Unix()))
+	queued := 0
+	for _, ps := range passes {
+		page := store.ObligationPage{Limit: scanPage}
+		for {
+			rows, err := ps.read(page)
+			if err != nil {
+				return queued, err
+			}
+			events := make([]Event, len(rows))
+			for i, o := range rows {
+				events[i] = ps.make(o)
+			}
+			q, err := n.queueNew(ctx, events)
+			queued += q
+			if err != nil {
+				return queued, err
+			}
+			var more bool
+			if page, more = page.Next(rows); !more {
+				break
+			}
+		}
 	}
 	if local := now.In(model.Berlin); local.Weekday() == time.Monday && local.Hour() >= digestHour {
 		year, week := local.ISOWeek()
 		hr, err := st.ActiveUsersWithRole(ctx, t.ID, model.RoleHR)
 		if err != nil {
-			return nil, err
+			return queued, err
 		}
+		var events []Event
 		for _, u := range hr {
 			events = append(events, Event{TenantID: t.ID, UserID: u.ID, Kind: KindDigest, Key: fmt.Sprintf("%s:%s:%d-W%02d", KindDigest, u.ID, year, week)})
 		}
+		q, err := n.queueNew(ctx, events)
+		queued += q
+		if err != nil {
+			return queued, err
+		}
 	}
-	return events, nil
+	return queued, nil
 }
 
 // dueSoonStep is the reminder step for a due date left days away: 14, 7 or 1.
@@ -148,12 +185,16 @@ func dueSoonStep(left time.Duration) int {
 }
 
 // queueNew records the events whose keys are new and queues their sends, in one transaction.
-// The keys of the last five weeks are read first, so an hourly scan writes only what is new.
-func (n *Notifier) queueNew(ctx context.Context, tenantID string, events []Event, now time.Time) (int, error) {
+// Which keys exist is asked first, so an hourly scan writes only what is new.
+func (n *Notifier) queueNew(ctx context.Context, events []Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
 	}
-	known, err := n.o.Store.MailEventKeysSince(ctx, tenantID, now.Add(-expiringWindow-8*day))
+	keys := make([]string, len(events))
+	for i, e := range events {
+		keys[i] = e.Key
+	}
+	known, err := n.o.Store.KnownMailEventKeys(ctx, keys)
 	if err != nil {
 		return 0, err
 	}

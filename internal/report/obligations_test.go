@@ -444,3 +444,56 @@ func TestYearlyDeadlineAndRenewals(t *testing.T) {
 		checkRebuild(t, e, ten, "jahr")
 	})
 }
+
+// The reminder scan reads obligations a page at a time: the pages together are exactly the
+// whole list, each row once, and another municipality's rows never.
+func TestObligationPagesCoverEveryRowOnce(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(nil))
+		ten, other := e.Tenant("a"), e.Tenant("b")
+		hr := e.User(&ten, "hr@a.example", "", model.RoleHR)
+		hrB := e.User(&other, "hr@b.example", "", model.RoleHR)
+		for i := range 7 {
+			e.User(&ten, fmt.Sprintf("p%d@a.example", i), "", model.RoleLearner)
+			e.User(&other, fmt.Sprintf("p%d@b.example", i), "", model.RoleLearner)
+		}
+		for _, tok := range []string{e.Token(hr.Email), e.Token(hrB.Email)} {
+			if r := e.Do("POST", "/api/v1/admin/assignments", tok, map[string]any{"course": "basis", "due_in_days": 3}); r.StatusCode != 201 {
+				t.Fatal(r.Body)
+			}
+		}
+		ctx, st := context.Background(), e.Srv.Store
+		now := st.Now()
+		whole, err := st.ObligationsDueBetween(ctx, store.TenantScope(ten.ID), now, now.AddDate(0, 0, 14), now)
+		if err != nil || len(whole) != 8 {
+			t.Fatalf("whole list: %d %v", len(whole), err)
+		}
+		seen := map[string]int{}
+		pages := 0
+		for page := (store.ObligationPage{Limit: 3}); ; {
+			rows, err := st.ObligationsDuePage(ctx, store.TenantScope(ten.ID), now, now.AddDate(0, 0, 14), now, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages++
+			for _, r := range rows {
+				seen[r.UserID]++
+				if r.TenantID != ten.ID {
+					t.Errorf("another municipality's row: %+v", r)
+				}
+			}
+			var more bool
+			if page, more = page.Next(rows); !more {
+				break
+			}
+		}
+		if pages != 3 || len(seen) != 8 {
+			t.Errorf("%d pages, %d people, want 3 and 8", pages, len(seen))
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Errorf("%s on %d pages", id, n)
+			}
+		}
+	})
+}

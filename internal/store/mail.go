@@ -123,17 +123,22 @@ func (s *Store) DeleteMailEventsBefore(ctx context.Context, t time.Time) (int64,
 	return res.RowsAffected()
 }
 
-// MailEventKeysSince returns the keys of a tenant's mail events created at or after t, so that
-// a reminder scan writes only events that are new.
-func (s *Store) MailEventKeysSince(ctx context.Context, tenantID string, t time.Time) (map[string]bool, error) {
-	var keys []string
-	err := s.db.NewSelect().Model((*MailEvent)(nil)).Column("event_key").
-		Where("tenant_id = ? AND created_at >= ?", tenantID, t).Scan(ctx, &keys)
+// KnownMailEventKeys says which of keys are recorded already, so that a reminder scan writes
+// only events that are new.
+func (s *Store) KnownMailEventKeys(ctx context.Context, keys []string) (map[string]bool, error) {
 	out := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		out[k] = true
+	for start := 0; start < len(keys); start += 1000 {
+		var found []string
+		err := s.db.NewSelect().Model((*MailEvent)(nil)).Column("event_key").
+			Where("event_key IN (?)", bun.In(keys[start:min(start+1000, len(keys))])).Scan(ctx, &found)
+		if err != nil {
+			return nil, dbErr("mail event keys", err)
+		}
+		for _, k := range found {
+			out[k] = true
+		}
 	}
-	return out, dbErr("mail event keys", err)
+	return out, nil
 }
 
 // ActiveUsersWithRole lists a tenant's active users holding role (the digest's recipients).

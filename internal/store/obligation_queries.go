@@ -136,3 +136,46 @@ func (s *Store) ObligationsExpiringBetween(ctx context.Context, scope Scope, fro
 		OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
 	return rows, dbErr("obligations expiring", err)
 }
+
+// ObligationPage is where a page of obligations starts: after this person and course (zero:
+// from the first), at most Limit rows, ordered by person and course.
+type ObligationPage struct {
+	AfterUser, AfterCourse string
+	Limit                  int
+}
+
+// Next is the page after rows (ok false when rows was the last page).
+func (p ObligationPage) Next(rows []Obligation) (ObligationPage, bool) {
+	if len(rows) < p.Limit || len(rows) == 0 {
+		return p, false
+	}
+	last := rows[len(rows)-1]
+	return ObligationPage{AfterUser: last.UserID, AfterCourse: last.CourseID, Limit: p.Limit}, true
+}
+
+func (p ObligationPage) apply(q *bun.SelectQuery) *bun.SelectQuery {
+	if p.AfterUser != "" {
+		q = q.Where("(ob.user_id > ? OR (ob.user_id = ? AND ob.course_id > ?))", p.AfterUser, p.AfterUser, p.AfterCourse)
+	}
+	return q.OrderExpr("ob.user_id, ob.course_id").Limit(int64(p.Limit))
+}
+
+// ObligationsDuePage is ObligationsDueBetween a page at a time, so that a scan over a large
+// municipality holds one page in memory, not every overdue person.
+func (s *Store) ObligationsDuePage(ctx context.Context, scope Scope, from, to, now time.Time, page ObligationPage) ([]Obligation, error) {
+	var rows []Obligation
+	q := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
+		Where("ob.due_at >= ? AND ob.due_at < ? AND ob.state <> ?", from, to, ObligationExempt).
+		Where("NOT (ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ob.due_at))")
+	err := page.apply(q).Scan(ctx)
+	return rows, dbErr("obligations due", err)
+}
+
+// ObligationsExpiringPage is ObligationsExpiringBetween a page at a time.
+func (s *Store) ObligationsExpiringPage(ctx context.Context, scope Scope, from, to, now time.Time, page ObligationPage) ([]Obligation, error) {
+	var rows []Obligation
+	q := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
+		Where("ob.completed_at IS NOT NULL AND ob.valid_until >= ? AND ob.valid_until < ? AND ob.state <> ?", from, to, ObligationExempt)
+	err := page.apply(q).Scan(ctx)
+	return rows, dbErr("obligations expiring", err)
+}
