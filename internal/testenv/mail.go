@@ -55,6 +55,9 @@ func MailServer(t testing.TB) (map[string]string, *Mailpit) {
 		"WACHSAM_SMTP_HOST": host, "WACHSAM_SMTP_PORT": port, "WACHSAM_SMTP_TLS": "none",
 		"WACHSAM_SMTP_FROM": "Wachsam Test <wachsam@test.example>", "WACHSAM_MAIL_PER_MINUTE": "6000",
 		"WACHSAM_JOB_POLL_INTERVAL": "50ms",
+		// Tests scan for reminders themselves, at the times they choose; the hourly scan that
+		// runs at start would race them.
+		"WACHSAM_REMINDER_SCAN_INTERVAL": "0",
 	}, &Mailpit{t: t, base: api}
 }
 
