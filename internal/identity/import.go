@@ -147,12 +147,23 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				fresh = append(fresh, &rec)
 				continue
 			}
+			if match.Anonymised {
+				bad("email", fmt.Sprintf("line %d: the employee number or e-mail address matches an anonymised account, which cannot come back; give the person a new employee number", r.Line))
+				continue
+			}
 			seen[match.ID] = true
 			if r.EmployeeNumber == "" {
 				want.EmployeeNumber = match.EmployeeNumber // a file without the column keeps what is stored
 			}
 			if match.Email == want.Email && match.Name == want.Name && match.EmployeeNumber == want.EmployeeNumber && match.OrgUnitID == want.OrgUnitID && match.Active {
 				rep.Unchanged++
+				continue
+			}
+			// An import may change only accounts its actor could change by hand: hr's file
+			// must not re-address, rename or reactivate an administrator (see CheckManage).
+			if !actor.CanManage(match.Roles) {
+				bad("email", fmt.Sprintf("line %d: %s belongs to an account with the roles %s, which only an administrator can change; leave the line as it is stored or ask an administrator",
+					r.Line, match.Email, model.JoinRoles(match.Roles)))
 				continue
 			}
 			want.ID = match.ID

@@ -16,13 +16,14 @@ type StaffRecord struct {
 	EmployeeNumber string
 	OrgUnitID      string
 	Active         bool
+	Anonymised     bool
 	Roles          []model.Role
 }
 
 // StaffOf loads every user of a tenant for an import: one query for users, one for roles.
 func (s *Store) StaffOf(ctx context.Context, tenantID string) ([]StaffRecord, error) {
 	var rows []userRow
-	if err := s.db.NewSelect().Model(&rows).Column("id", "email", "name", "employee_number", "org_unit_id", "active").
+	if err := s.db.NewSelect().Model(&rows).Column("id", "email", "name", "employee_number", "org_unit_id", "active", "anonymised_at").
 		Where("tenant_id = ?", tenantID).Scan(ctx); err != nil {
 		return nil, dbErr("load staff", err)
 	}
@@ -36,7 +37,8 @@ func (s *Store) StaffOf(ctx context.Context, tenantID string) ([]StaffRecord, er
 	}
 	out := make([]StaffRecord, len(rows))
 	for i, r := range rows {
-		out[i] = StaffRecord{ID: r.ID, Email: r.Email, Name: r.Name, EmployeeNumber: r.EmployeeNumber, OrgUnitID: r.OrgUnitID, Active: r.Active, Roles: byUser[r.ID]}
+		out[i] = StaffRecord{ID: r.ID, Email: r.Email, Name: r.Name, EmployeeNumber: r.EmployeeNumber, OrgUnitID: r.OrgUnitID, Active: r.Active,
+			Anonymised: r.AnonymisedAt != nil, Roles: byUser[r.ID]}
 	}
 	return out, nil
 }
