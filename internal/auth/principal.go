@@ -42,8 +42,6 @@ func (p Principal) HasAny(roles ...model.Role) bool {
 // IsOperator reports whether the caller runs the platform.
 func (p Principal) IsOperator() bool { return p.Has(model.RoleOperator) }
 
-// CanGrant reports whether the caller may give or take role: operators any role, tenant
-// admins the tenant roles, hr only learner (they keep the staff list, not the permissions).
 // CanManage reports whether p may change, deactivate or hand out access (set-password links,
 // invitations) to someone holding roles: only when p could grant every one of them. Otherwise
 // hr could take over an administrator's account through a link it sets the password of.
@@ -56,6 +54,8 @@ func (p Principal) CanManage(roles []model.Role) bool {
 	return true
 }
 
+// CanGrant reports whether the caller may give or take role: operators any role, tenant
+// admins the tenant roles, hr only learner (they keep the staff list, not the permissions).
 func (p Principal) CanGrant(role model.Role) bool {
 	switch {
 	case p.IsOperator():

@@ -69,7 +69,7 @@ func (a *API) certificatePDF(c *fiber.Ctx) error {
 		return err
 	}
 	if cert.UserID != p.UserID {
-		if err := a.Identity.Audit(c.UserContext(), p, cert.TenantID, "certificate.download", cert.HolderName+" – "+cert.CourseTitle, nil); err != nil {
+		if err := a.Identity.Audit(c.UserContext(), p, cert.TenantID, "certificate.download", cert.HolderName+" – "+cert.CourseTitle, map[string]string{"user_id": cert.UserID}); err != nil {
 			return err
 		}
 	}

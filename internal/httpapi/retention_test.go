@@ -131,3 +131,29 @@ func TestRetentionAnonymisesAfterTheTenantsPeriod(t *testing.T) {
 		check(kept.ID, never, false)
 	})
 }
+
+// Two people of the same name: anonymising one leaves the other's audit entries whole.
+func TestAnonymisingSparesNamesakes(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(nil))
+		ten := e.Tenant("a")
+		admin := e.User(&ten, "admin@a.example", "", model.RoleAdmin)
+		one := e.User(&ten, "thomas.mueller@a.example", "", model.RoleLearner)
+		two := e.User(&ten, "thomas.mueller@zwei.example", "", model.RoleLearner) // the same name
+		tok := e.Token(admin.Email)
+		e.Do("POST", "/api/v1/admin/assignments", tok, map[string]any{"course": "basis", "due_in_days": 30})
+		for u, reason := range map[string]string{one.ID: "Elternzeit", two.ID: "Langzeiterkrankung"} {
+			if r := e.Do("POST", "/api/v1/admin/exemptions", tok, map[string]any{"user_id": u, "course": "basis", "reason": reason}); r.StatusCode != 201 {
+				t.Fatalf("exempt: %d %s", r.StatusCode, r.Body)
+			}
+		}
+		e.Do("PATCH", "/api/v1/admin/users/"+one.ID, tok, map[string]any{"active": false})
+		if r := e.Do("POST", "/api/v1/admin/users/"+one.ID+"/anonymise", tok, nil); r.StatusCode != 200 {
+			t.Fatalf("anonymise: %d %s", r.StatusCode, r.Body)
+		}
+		audit := e.Do("GET", "/api/v1/admin/audit?limit=500", tok, nil).Body
+		if strings.Contains(audit, "Elternzeit") || !strings.Contains(audit, "Langzeiterkrankung") {
+			t.Errorf("audit after anonymising one of two namesakes:\n%s", audit)
+		}
+	})
+}

@@ -155,7 +155,7 @@ func (a *API) setPasswordLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), u.TenantID, "user.set_password_link", u.Email, nil); err != nil {
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), u.TenantID, "user.set_password_link", u.Email, map[string]string{"user_id": u.ID}); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -189,7 +189,7 @@ func (a *API) inviteUser(c *fiber.Ctx) error {
 		if err := a.Notify.Invite(c.UserContext(), tx, u.TenantID, u.ID); err != nil {
 			return err
 		}
-		return a.Identity.WithStore(tx).Audit(c.UserContext(), httpx.MustPrincipal(c), u.TenantID, "user.invite", u.Email, nil)
+		return a.Identity.WithStore(tx).Audit(c.UserContext(), httpx.MustPrincipal(c), u.TenantID, "user.invite", u.Email, map[string]string{"user_id": u.ID})
 	})
 	if err != nil {
 		return err

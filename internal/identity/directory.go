@@ -151,7 +151,7 @@ func (s *Service) CreateUser(ctx context.Context, scope store.Scope, actor auth.
 	if err := s.store.CreateUser(ctx, &u, hash); err != nil {
 		return model.User{}, "", err
 	}
-	if err := s.audit(ctx, actor, u.TenantID, "user.create", u.Email, map[string]string{"roles": model.JoinRoles(u.Roles)}); err != nil {
+	if err := s.audit(ctx, actor, u.TenantID, "user.create", u.Email, map[string]string{"roles": model.JoinRoles(u.Roles), "user_id": u.ID}); err != nil {
 		return model.User{}, "", err
 	}
 	link := ""
@@ -196,7 +196,7 @@ func (s *Service) UpdateUser(ctx context.Context, scope store.Scope, actor auth.
 			return model.User{}, err
 		}
 	}
-	return u, s.audit(ctx, actor, u.TenantID, "user.update", u.Email, map[string]string{"roles": model.JoinRoles(u.Roles), "active": strconv.FormatBool(u.Active)})
+	return u, s.audit(ctx, actor, u.TenantID, "user.update", u.Email, map[string]string{"roles": model.JoinRoles(u.Roles), "active": strconv.FormatBool(u.Active), "user_id": u.ID})
 }
 
 // apply validates in and copies it onto u.

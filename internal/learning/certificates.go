@@ -74,5 +74,5 @@ func (s *Service) Revoke(ctx context.Context, p auth.Principal, scope store.Scop
 		return c, err
 	}
 	return c, s.store.Audit(ctx, model.AuditEntry{TenantID: c.TenantID, ActorID: p.UserID, Action: "certificate.revoke",
-		Target: c.HolderName + " – " + c.CourseTitle, Details: map[string]string{"reason": reason}})
+		Target: c.HolderName + " – " + c.CourseTitle, Details: map[string]string{"reason": reason, "user_id": c.UserID}})
 }

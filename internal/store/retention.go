@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -93,8 +94,17 @@ func (s *Store) anonymiseAudit(ctx context.Context, u model.User) error {
 	}
 	var ids []string
 	for _, r := range rows {
-		if r.Target == u.Email || strings.HasSuffix(r.Target, " → "+u.Name) || strings.HasPrefix(r.Target, u.Name+" – ") ||
-			strings.Contains(r.Details, `"user_id":"`+u.ID+`"`) {
+		// An entry that names its person by id is decided by the id alone: another person of
+		// the same name keeps theirs. Older entries without one go by address or name.
+		var details map[string]string
+		_ = json.Unmarshal([]byte(r.Details), &details) // written by Audit; an odd one just has no id
+		if id, ok := details["user_id"]; ok {
+			if id == u.ID {
+				ids = append(ids, r.ID)
+			}
+			continue
+		}
+		if r.Target == u.Email || strings.HasSuffix(r.Target, " → "+u.Name) || strings.HasPrefix(r.Target, u.Name+" – ") {
 			ids = append(ids, r.ID)
 		}
 	}

@@ -170,7 +170,7 @@ func (f userForm) input() identity.UserInput {
 func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form userForm, errs map[string]string) (*View, error) {
 	p := httpx.MustPrincipal(c)
 	d := userData{Person: person, Form: form, Errors: errs, MailEnabled: w.invite != nil, Self: person.ID != "" && person.ID == p.UserID,
-		Manage: person.ID == "" || p.CanManage(person.Roles)}
+		Manage: person.ID == "" || person.ID == p.UserID || p.CanManage(person.Roles)}
 	for _, r := range tenantRoles {
 		d.Roles = append(d.Roles, roleChoice{Role: r, Checked: form.Roles[r], Editable: p.CanGrant(r)})
 	}
@@ -199,7 +199,7 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 				d.Obligations = append(d.Obligations, obligationRow{Obligation: o, Title: w.courseTitle(c, o.CourseSlug)})
 			}
 			if err := w.identity.Audit(c.UserContext(), p, person.TenantID, "report.learners", person.Email,
-				map[string]string{"via": "person", "people": "1"}); err != nil {
+				map[string]string{"via": "person", "people": "1", "user_id": person.ID}); err != nil {
 				return nil, err
 			}
 		}
@@ -440,7 +440,7 @@ func (w *Web) inviteUser(c *fiber.Ctx) error {
 			if err := w.invite(c.UserContext(), tx, u.TenantID, u.ID); err != nil {
 				return err
 			}
-			return w.identity.WithStore(tx).Audit(c.UserContext(), p, u.TenantID, "user.invite", u.Email, nil)
+			return w.identity.WithStore(tx).Audit(c.UserContext(), p, u.TenantID, "user.invite", u.Email, map[string]string{"user_id": u.ID})
 		})
 		if err != nil {
 			return err
@@ -451,7 +451,7 @@ func (w *Web) inviteUser(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := w.identity.Audit(c.UserContext(), p, u.TenantID, "user.set_password_link", u.Email, nil); err != nil {
+	if err := w.identity.Audit(c.UserContext(), p, u.TenantID, "user.set_password_link", u.Email, map[string]string{"user_id": u.ID}); err != nil {
 		return err
 	}
 	v, err := w.userView(c, scope, u, formOf(u), nil)

@@ -349,7 +349,7 @@ func (w *Web) certificatePDF(c *fiber.Ctx) error {
 		return err
 	}
 	if cert.UserID != p.UserID { // hr or admin fetching evidence: a named access, audited
-		if err := w.identity.Audit(c.UserContext(), p, cert.TenantID, "certificate.download", cert.HolderName+" – "+cert.CourseTitle, nil); err != nil {
+		if err := w.identity.Audit(c.UserContext(), p, cert.TenantID, "certificate.download", cert.HolderName+" – "+cert.CourseTitle, map[string]string{"user_id": cert.UserID}); err != nil {
 			return err
 		}
 	}
