@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/wachsam/wachsam/internal/httpx"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -49,6 +50,7 @@ func (s *Server) Start(ctx context.Context) error {
 		return err
 	}
 	go s.retentionLoop(ctx)
+	httpx.RemoveStaleSpools()
 	if s.poller != nil {
 		go s.poller.Run(ctx)
 		return nil

@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -71,7 +73,7 @@ func (b *streamBody) Close() error {
 // download. The file is removed when the answer is sent or broken off.
 func Spooled(write func(ctx context.Context, w io.Writer) error) func(ctx context.Context, w io.Writer) error {
 	return func(ctx context.Context, w io.Writer) error {
-		f, err := os.CreateTemp("", "wachsam-export-*")
+		f, err := os.CreateTemp("", spoolPattern)
 		if err != nil {
 			return err
 		}
@@ -89,5 +91,18 @@ func Spooled(write func(ctx context.Context, w io.Writer) error) func(ctx contex
 		}
 		_, err = io.Copy(w, f)
 		return err
+	}
+}
+
+const spoolPattern = "wachsam-export-*"
+
+// RemoveStaleSpools deletes spool files older than an hour, which only a crash or a kill in
+// the middle of an export leaves behind; the server calls it at start.
+func RemoveStaleSpools() {
+	files, _ := filepath.Glob(filepath.Join(os.TempDir(), spoolPattern))
+	for _, f := range files {
+		if info, err := os.Stat(f); err == nil && time.Since(info.ModTime()) > time.Hour {
+			_ = os.Remove(f)
+		}
 	}
 }

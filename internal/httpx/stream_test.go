@@ -156,3 +156,28 @@ func TestSpooledWritesEverythingThenSendsIt(t *testing.T) {
 		t.Errorf("error not passed on: %v", err)
 	}
 }
+
+func TestStaleSpoolsAreRemovedAtStart(t *testing.T) {
+	old, err := os.CreateTemp("", spoolPattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	fresh, err := os.CreateTemp("", spoolPattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh.Close()
+	defer os.Remove(fresh.Name())
+	two := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(old.Name(), two, two); err != nil {
+		t.Fatal(err)
+	}
+	RemoveStaleSpools()
+	if _, err := os.Stat(old.Name()); !os.IsNotExist(err) {
+		t.Error("a two-hour-old spool file survived")
+	}
+	if _, err := os.Stat(fresh.Name()); err != nil {
+		t.Error("an export in progress lost its spool file")
+	}
+}
