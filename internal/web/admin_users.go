@@ -99,6 +99,7 @@ func (w *Web) usersPage(c *fiber.Ctx) error {
 // userForm is the create or edit form as the user filled it in, so that an error shows it again.
 type userForm struct {
 	Email, Name, OrgUnit, Language string
+	EmployeeNumber                 string
 	Roles                          map[model.Role]bool
 	Invite                         bool
 }
@@ -134,7 +135,7 @@ type obligationRow struct {
 }
 
 func formOf(u model.User) userForm {
-	f := userForm{Email: u.Email, Name: u.Name, OrgUnit: u.OrgUnitPath, Language: u.Language, Roles: map[model.Role]bool{}}
+	f := userForm{Email: u.Email, Name: u.Name, EmployeeNumber: u.EmployeeNumber, OrgUnit: u.OrgUnitPath, Language: u.Language, Roles: map[model.Role]bool{}}
 	for _, r := range u.Roles {
 		f.Roles[r] = true
 	}
@@ -144,7 +145,8 @@ func formOf(u model.User) userForm {
 // readUserForm reads the form; roles the signed-in person may not grant keep what before had.
 func readUserForm(c *fiber.Ctx, p auth.Principal, before model.User) userForm {
 	f := userForm{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")),
-		OrgUnit: strings.TrimSpace(c.FormValue("org_unit")), Language: c.FormValue("language"), Roles: map[model.Role]bool{},
+		EmployeeNumber: strings.TrimSpace(c.FormValue("employee_number")),
+		OrgUnit:        strings.TrimSpace(c.FormValue("org_unit")), Language: c.FormValue("language"), Roles: map[model.Role]bool{},
 		Invite: formBool(c, "invite")}
 	args := c.Request().PostArgs()
 	for _, r := range tenantRoles {
@@ -158,7 +160,7 @@ func readUserForm(c *fiber.Ctx, p auth.Principal, before model.User) userForm {
 }
 
 func (f userForm) input() identity.UserInput {
-	in := identity.UserInput{Email: &f.Email, Name: &f.Name, OrgUnit: &f.OrgUnit, Language: &f.Language, Roles: []model.Role{}}
+	in := identity.UserInput{Email: &f.Email, Name: &f.Name, EmployeeNumber: &f.EmployeeNumber, OrgUnit: &f.OrgUnit, Language: &f.Language, Roles: []model.Role{}}
 	for _, r := range tenantRoles {
 		if f.Roles[r] {
 			in.Roles = append(in.Roles, r)
@@ -221,14 +223,15 @@ func userErrors(err error, errs map[string]string) bool {
 	case errors.As(err, &ve):
 		for field := range ve.Fields {
 			switch field {
-			case "email", "name", "language", "roles", "org_unit":
+			case "email", "name", "language", "roles", "org_unit", "employee_number":
 				errs[field] = "users.err." + field
 			default:
 				errs["name"] = "users.err.other"
 			}
 		}
-	case errors.Is(err, model.ErrConflict): // the address is taken in the municipality
+	case errors.Is(err, model.ErrConflict): // the address or the employee number is taken
 		errs["email"] = "users.err.email_taken"
+		errs["employee_number"] = "users.err.email_taken"
 	case errors.Is(err, model.ErrForbidden): // a role the signed-in person may not grant
 		errs["roles"] = "users.err.roles_forbidden"
 	default:

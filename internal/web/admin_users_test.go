@@ -148,8 +148,16 @@ func TestPeopleCreateEditAndAccess(t *testing.T) {
 			t.Fatalf("bad address: %d\n%s", r.StatusCode, r.Body)
 		}
 		r = hr.post(form, "/admin/users", url.Values{"name": {"Doppelt"}, "email": {"l1@a.example"}, "roles": {"learner"}})
-		if r.StatusCode != 422 || !strings.Contains(r.Body, "Unter dieser E-Mail-Adresse gibt es schon eine Person.") {
+		if r.StatusCode != 422 || !strings.Contains(r.Body, "Diese E-Mail-Adresse oder Personalnummer gehört schon zu einer anderen Person.") {
 			t.Fatalf("address taken: %d\n%s", r.StatusCode, r.Body)
+		}
+		// The employee number, by which the next import recognises the person.
+		if r := hr.post(form, "/admin/users", url.Values{"name": {"Pia Nummer"}, "email": {"pia@a.example"}, "employee_number": {"4711"}, "roles": {"learner"}}); r.StatusCode != 200 && r.StatusCode != 303 {
+			t.Fatalf("with employee number: %d\n%s", r.StatusCode, r.Body)
+		}
+		if r := hr.post(form, "/admin/users", url.Values{"name": {"Zweite Nummer"}, "email": {"zwei@a.example"}, "employee_number": {"4711"}, "roles": {"learner"}}); r.StatusCode != 422 ||
+			!strings.Contains(r.Body, `id="u-empno-err"`) {
+			t.Errorf("employee number taken: %d", r.StatusCode)
 		}
 		// Without e-mail configured: no invitation offered; the link is shown to hand over.
 		if page := hr.do("GET", form, nil); strings.Contains(page.Body, `name="invite"`) {
