@@ -94,18 +94,24 @@ func isAdmin(p auth.Principal) bool { return !p.IsAPIKey() && p.HasAny(overviewR
 // adminTenant is the signed-in hr's or admin's municipality: every admin page but the overview
 // works on it alone. It is read afresh, not from the display cache: its settings (named lists,
 // minimum group size) decide what these pages may show, and a change made on another instance
-// must hold at once.
+// must hold at once. It is read once per request (the handler and the page it renders share it).
 func (w *Web) adminTenant(c *fiber.Ctx) (model.Tenant, store.Scope, error) {
 	p := httpx.MustPrincipal(c)
 	if p.TenantID == "" {
 		return model.Tenant{}, store.Scope{}, model.ErrForbidden
 	}
-	t, err := w.store.TenantByID(c.UserContext(), p.TenantID)
-	if err != nil {
-		return model.Tenant{}, store.Scope{}, err
+	t, ok := c.Locals(adminTenantKey{}).(model.Tenant)
+	if !ok {
+		var err error
+		if t, err = w.store.TenantByID(c.UserContext(), p.TenantID); err != nil {
+			return model.Tenant{}, store.Scope{}, err
+		}
+		c.Locals(adminTenantKey{}, t)
 	}
 	return t, store.TenantScope(t.ID), nil
 }
+
+type adminTenantKey struct{}
 
 // courseTitle is a published course's title in the page's language, or its slug.
 func (w *Web) courseTitle(c *fiber.Ctx, slug string) string {

@@ -187,7 +187,7 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 	if person.ID != "" {
 		// A person's mandatory courses with their status are a named list of one: shown only
 		// where the municipality allows named lists, and each view audited like the list.
-		t, err := w.store.TenantByID(c.UserContext(), person.TenantID)
+		t, _, err := w.adminTenant(c) // the person is of this municipality (person() scoped them)
 		if err != nil {
 			return nil, err
 		}
