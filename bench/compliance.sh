@@ -37,12 +37,7 @@ cleanup() {
 	local rc=$?
 	set +e
 	[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	if [[ -z "${KEEP:-}" ]]; then
-		dropdb --if-exists --force "$db" 2>/dev/null
-		rm -rf "$work"
-	else
-		log "KEEP=1: kept $work and the database $db"
-	fi
+	drop_scratch "$db" "$work"
 	exit $rc
 }
 trap cleanup EXIT

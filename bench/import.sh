@@ -37,12 +37,7 @@ mkdir -p "$out"
 cleanup() {
 	local rc=$?
 	set +e
-	if [[ -z "${KEEP:-}" ]]; then
-		dropdb --if-exists --force "$db" 2>/dev/null
-		rm -rf "$work"
-	else
-		log "KEEP=1: kept $work and the database $db"
-	fi
+	drop_scratch "$db" "$work"
 	exit $rc
 }
 trap cleanup EXIT

@@ -118,3 +118,14 @@ make_courses() {
 		printf -- '---\ntitle: Eins\n---\n\nText.\n' >"$dir/kurs-$i/01-eins.md"
 	done
 }
+
+# drop_scratch DB DIR drops a scratch database and deletes a scratch directory, or, with KEEP=1,
+# keeps both and says so (for looking at them after a run).
+drop_scratch() {
+	if [[ -z "${KEEP:-}" ]]; then
+		dropdb --if-exists --force "$1" 2>/dev/null
+		rm -rf "$2"
+	else
+		log "KEEP=1: kept $2 and the database $1"
+	fi
+}
