@@ -14,3 +14,13 @@ var Berlin = func() *time.Location {
 	}
 	return loc
 }()
+
+// Day formats t as a date in Berlin the way readers of lang expect: "15.01.2027" in German,
+// "15 January 2027" in English. Pages and e-mails write dates through it.
+func Day(t time.Time, lang string) string {
+	t = t.In(Berlin)
+	if lang == "en" {
+		return t.Format("2 January 2006")
+	}
+	return t.Format("02.01.2006")
+}

@@ -139,13 +139,7 @@ type view struct {
 	lang                  string
 }
 
-func (v *view) date(t time.Time) string {
-	t = t.In(model.Berlin)
-	if v.lang == "en" {
-		return t.Format("2 January 2006")
-	}
-	return t.Format("02.01.2006")
-}
+func (v *view) date(t time.Time) string { return model.Day(t, v.lang) }
 
 // throttle spaces sends evenly: at most perMinute per minute across all workers.
 type throttle struct {

@@ -128,11 +128,7 @@ func (v *View) Date(t any) string {
 	default:
 		return ""
 	}
-	tm = tm.In(model.Berlin)
-	if v.Lang == "en" {
-		return tm.Format("2 January 2006")
-	}
-	return tm.Format("02.01.2006")
+	return model.Day(tm, v.Lang)
 }
 
 // DateTime formats a moment with its time of day (Berlin), for logs such as the audit page.
