@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/wachsam/wachsam/internal/httpx"
-	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/report"
 )
 
@@ -22,14 +21,7 @@ func LongDownload(path string) bool {
 // are written afterwards, while the client downloads. The audit entry is written first: an
 // export that breaks off has still been seen in part.
 func (a *API) learnerExport(c *fiber.Ctx, format string) (*report.LearnerExport, string, error) {
-	scope, err := httpx.ScopeOf(c, a.Store)
-	if err != nil {
-		return nil, "", err
-	}
-	if scope.All() {
-		return nil, "", model.Invalid("tenant", "choose the municipality with ?tenant=<slug>")
-	}
-	t, err := a.Store.TenantByID(c.UserContext(), scope.TenantID())
+	t, err := a.scopedTenant(c)
 	if err != nil {
 		return nil, "", err
 	}
