@@ -64,9 +64,6 @@ func LoadTemplates(fsys fs.FS, funcs map[string]any) (*Templates, error) {
 	return t, nil
 }
 
-// Has reports whether a kind has a template in lang.
-func (t *Templates) Has(kind, lang string) bool { _, ok := t.text[kind+"."+lang]; return ok }
-
 // Languages lists the languages kind is written in.
 func (t *Templates) Languages(kind string) []string {
 	var langs []string
