@@ -110,6 +110,10 @@ func checkRebuild(t *testing.T, e *testenv.Env, ten model.Tenant, slug string) {
 	if after := snapshot(); strings.Join(before, "\n") != strings.Join(after, "\n") {
 		t.Errorf("maintained on write:\n%s\nrebuilt:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))
 	}
+	// Without foreign keys on the derived table, the writers alone keep it pointing somewhere.
+	if n, err := e.Srv.Store.DanglingObligations(ctx); err != nil || n != 0 {
+		t.Errorf("%d obligations point nowhere (%v)", n, err)
+	}
 }
 
 // Exempt people leave the denominator; a manual completion counts as completed; both are

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 
 	"github.com/uptrace/bun"
 
@@ -63,34 +64,59 @@ func (s *Store) EmailsTakenElsewhere(ctx context.Context, tenantID string, email
 }
 
 // InsertStaff creates learners in batches (a 100,000-row import must not take 100,000 round
-// trips). Ids are set on the records.
+// trips), with the obligations their municipality's assignments give them. Ids are set on the
+// records.
 func (s *Store) InsertStaff(ctx context.Context, tenantID string, staff []*StaffRecord) error {
 	now := s.now()
-	for start := 0; start < len(staff); start += 500 {
-		chunk := staff[start:min(start+500, len(staff))]
-		users := make([]userRow, len(chunk))
-		roles := make([]userRoleRow, len(chunk))
-		for i, r := range chunk {
-			r.ID = newID()
-			users[i] = userRow{ID: r.ID, TenantID: tenantID, Email: normEmail(r.Email), Name: r.Name, EmployeeNumber: r.EmployeeNumber,
-				OrgUnitID: r.OrgUnitID, Active: true, CreatedAt: now, UpdatedAt: now}
-			roles[i] = userRoleRow{UserID: r.ID, Role: string(model.RoleLearner)}
-		}
-		if _, err := s.db.NewInsert().Model(&users).Exec(ctx); err != nil {
-			if isUniqueViolation(err) {
-				return model.Conflict("an e-mail address or employee number of the file is taken by another account")
-			}
-			return dbErr("import staff", err)
-		}
-		if _, err := s.db.NewInsert().Model(&roles).Exec(ctx); err != nil {
-			return dbErr("import staff roles", err)
-		}
-	}
-	ids := make([]string, len(staff))
+	users := make([]userRow, len(staff))
+	roles := make([]userRoleRow, len(staff))
 	for i, r := range staff {
-		ids[i] = r.ID
+		r.ID = newID()
+		users[i] = userRow{ID: r.ID, TenantID: tenantID, Email: normEmail(r.Email), Name: r.Name, EmployeeNumber: r.EmployeeNumber,
+			OrgUnitID: r.OrgUnitID, Active: true, CreatedAt: now, UpdatedAt: now}
+		roles[i] = userRoleRow{UserID: r.ID, Role: string(model.RoleLearner)}
 	}
-	return s.RefreshObligations(ctx, tenantID, ids, nil)
+	err := s.copyStaff(ctx, users, roles)
+	if errors.Is(err, errNoCopy) {
+		err = s.insertStaff(ctx, users, roles)
+	}
+	if isUniqueViolation(err) {
+		return model.Conflict("an e-mail address or employee number of the file is taken by another account")
+	}
+	if err != nil {
+		return dbErr("import staff", err)
+	}
+	return s.obligationsOfNewPeople(ctx, tenantID, users)
+}
+
+// copyStaff writes new users and their roles with COPY (PostgreSQL).
+func (s *Store) copyStaff(ctx context.Context, users []userRow, roles []userRoleRow) error {
+	rows := make([][]any, len(users))
+	for i, u := range users {
+		rows[i] = []any{u.ID, u.TenantID, u.Email, u.Name, nullIfEmpty(u.EmployeeNumber), nullIfEmpty(u.OrgUnitID), u.Active, u.CreatedAt, u.UpdatedAt}
+	}
+	if err := s.copyFrom(ctx, "users", []string{"id", "tenant_id", "email", "name", "employee_number", "org_unit_id", "active", "created_at", "updated_at"}, rows); err != nil {
+		return err
+	}
+	for i, r := range roles {
+		rows[i] = []any{r.UserID, r.Role}
+	}
+	return s.copyFrom(ctx, "user_roles", []string{"user_id", "role"}, rows)
+}
+
+// insertStaff writes new users and their roles in multi-row INSERTs of 500 (SQLite).
+func (s *Store) insertStaff(ctx context.Context, users []userRow, roles []userRoleRow) error {
+	for start := 0; start < len(users); start += 500 {
+		end := min(start+500, len(users))
+		u, r := users[start:end], roles[start:end]
+		if _, err := s.db.NewInsert().Model(&u).Exec(ctx); err != nil {
+			return err
+		}
+		if _, err := s.db.NewInsert().Model(&r).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // UpdateStaff writes the imported fields of existing users; re-activates those who were

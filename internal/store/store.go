@@ -35,6 +35,7 @@ import (
 type Store struct {
 	root    *bun.DB
 	db      bun.IDB
+	conn    *bun.Conn // on PostgreSQL inside InTx: the transaction's connection, for COPY (copy.go)
 	now     func() time.Time
 	tenants *tenantCache // shared by the transactions' Stores
 }
@@ -176,8 +177,20 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if _, inTx := s.db.(bun.Tx); inTx {
 		return fn(s)
 	}
-	return s.root.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		return fn(&Store{root: s.root, db: tx, now: s.now, tenants: s.tenants})
+	if s.Dialect() != "pg" {
+		return s.root.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			return fn(&Store{root: s.root, db: tx, now: s.now, tenants: s.tenants})
+		})
+	}
+	// On PostgreSQL the transaction runs on a connection the Store holds, so that bulk writes
+	// can use COPY on it (copyFrom) inside the same transaction.
+	conn, err := s.root.Conn(ctx)
+	if err != nil {
+		return dbErr("begin", err)
+	}
+	defer conn.Close()
+	return conn.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		return fn(&Store{root: s.root, db: tx, conn: &conn, now: s.now, tenants: s.tenants})
 	})
 }
 
