@@ -146,3 +146,59 @@ func TestImportKeepsWhatTheFileDoesNotSay(t *testing.T) {
 		t.Errorf("%d active users; nobody may be deactivated", len(users))
 	}
 }
+
+// The import creates the org units its rows name — parents first, existing ones reused,
+// spellings normalised — and none for rows it rejects; a bad path is the row's problem.
+func TestImportCreatesOnlyTheOrgUnitsItUses(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.New(t, dialect, nil)
+		ten, other := e.Tenant("a"), e.Tenant("b")
+		hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+		e.User(&other, "fremd@b.example", "", model.RoleLearner)
+		if r := e.Do("POST", "/api/v1/admin/org-units", hr, map[string]any{"path": "Dezernat I"}); r.StatusCode != 201 {
+			t.Fatalf("org unit: %d %s", r.StatusCode, r.Body)
+		}
+		units := func() map[string]model.OrgUnit {
+			var list []model.OrgUnit
+			e.Do("GET", "/api/v1/admin/org-units", hr, nil).JSON(t, &list)
+			out := map[string]model.OrgUnit{}
+			for _, u := range list {
+				out[u.Path] = u
+			}
+			return out
+		}
+		before := units()["Dezernat I"]
+
+		csv := "E-Mail;Vorname;Nachname;Organisationseinheit\r\n" +
+			"a@a.example;A;A;Dezernat I/Amt 10/Team  Nord\r\n" + // two new levels under an existing unit
+			"b@a.example;B;B; Dezernat I / Amt 10 \r\n" + // the same unit, spelled loosely
+			"fremd@b.example;F;F;Nur für Fremde\r\n" + // rejected row: its unit is not created
+			"c@a.example;C;C;Dezernat I//Amt 11\r\n" // empty part: the row's problem
+		req := httptest.NewRequest("POST", "/api/v1/admin/users/import?skip_invalid=true", strings.NewReader(csv))
+		req.Header.Set("Authorization", "Bearer "+hr)
+		req.Header.Set("Content-Type", "text/csv")
+		r := e.Send(req)
+		var rep importReport
+		r.JSON(t, &rep)
+		if r.StatusCode != 200 || rep.Created != 2 || len(rep.Invalid) != 2 {
+			t.Fatalf("import: %d %+v", r.StatusCode, rep)
+		}
+		lines := map[int]string{}
+		for _, p := range rep.Invalid {
+			lines[p.Line] = p.Message
+		}
+		if !strings.Contains(lines[5], "empty part") || lines[4] == "" {
+			t.Errorf("problems: %v", lines)
+		}
+		got := units()
+		amt, team := got["Dezernat I/Amt 10"], got["Dezernat I/Amt 10/Team Nord"]
+		if len(got) != 3 || got["Dezernat I"].ID != before.ID || amt.ParentID != before.ID || team.ParentID != amt.ID || team.Name != "Team Nord" {
+			t.Fatalf("org units after the import: %+v", got)
+		}
+		var b []model.User
+		e.Do("GET", "/api/v1/admin/users?q=b@a.example", hr, nil).JSON(t, &b)
+		if len(b) != 1 || b[0].OrgUnitPath != "Dezernat I/Amt 10" {
+			t.Errorf("b's unit: %+v", b)
+		}
+	})
+}

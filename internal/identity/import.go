@@ -91,21 +91,18 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 		if err != nil {
 			return err
 		}
-		units := map[string]string{}
+		// Org units are planned while the rows are decided and created together afterwards.
+		units, err := tx.PlanOrgUnits(ctx, scope)
+		if err != nil {
+			return err
+		}
 		unitID := func(path string) (string, error) {
 			if path == "" {
 				return "", nil
 			}
-			if id, ok := units[path]; ok {
-				return id, nil
-			}
-			u, err := tx.EnsureOrgUnit(ctx, scope, path)
-			if err != nil {
-				return "", err
-			}
-			units[path] = u.ID
-			return u.ID, nil
+			return units.ID(path)
 		}
+		var changes []store.StaffRecord // updates, written after the org units, in file order
 		seen := map[string]bool{}
 		hasUnits := slices.Contains(parsed.Columns, "org_unit")
 		var fresh []*store.StaffRecord
@@ -167,14 +164,20 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				continue
 			}
 			want.ID = match.ID
-			if err := tx.UpdateStaff(ctx, want); err != nil {
-				return err
-			}
+			changes = append(changes, want)
 			updated = append(updated, want.ID)
 			rep.Updated++
 		}
 		if len(rep.Invalid) > 0 && !opts.SkipInvalid {
 			return errRollback
+		}
+		if err := units.Create(ctx, tx); err != nil {
+			return err
+		}
+		for _, c := range changes {
+			if err := tx.UpdateStaff(ctx, c); err != nil {
+				return err
+			}
 		}
 		// Moved and re-activated people: their obligations, once for all of them.
 		if len(updated) > 0 {
