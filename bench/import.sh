@@ -5,6 +5,12 @@
 # database; the municipality already has COURSES mandatory courses for everybody, so the
 # import also makes the obligations of every new person (as it does in production).
 #
+# A second baseline, the floor: PostgreSQL alone writing the rows the import has to write into
+# tables shaped like Wachsam's (same columns, checks, unique keys, indexes and foreign keys):
+# the users, their roles and their obligations, INSERT … SELECT from the copied file in one
+# transaction, no client, no parsing, no matching. No import can be faster than that on the
+# machine; its ratio to COPY is the best any import could reach there.
+#
 #   bash bench/import.sh
 #
 # Environment (all optional):
@@ -66,6 +72,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 
 : >"$out/import.txt"
 : >"$out/copy.txt"
+: >"$out/floor.txt"
 for run in $(seq "$RUNS"); do
 	dropdb --if-exists --force "$db" 2>/dev/null
 	createdb "$db"
@@ -87,21 +94,50 @@ for run in $(seq "$RUNS"); do
 	"$bin" user import --tenant bench "$file" >"$out/import-$run.txt"
 	import_s=$(since "$t0")
 
+	# The floor: empty twins of the tables the import writes, filled from staff_copy.
+	psql_q "$db" "CREATE TABLE floor_users (LIKE users INCLUDING ALL);
+		ALTER TABLE floor_users ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id), ADD FOREIGN KEY (org_unit_id) REFERENCES org_units (id);
+		CREATE TABLE floor_roles (LIKE user_roles INCLUDING ALL);
+		ALTER TABLE floor_roles ADD FOREIGN KEY (user_id) REFERENCES floor_users (id) ON DELETE CASCADE;
+		CREATE TABLE floor_obligations (LIKE obligations INCLUDING ALL)" >/dev/null
+	t0=$(now)
+	psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<-'SQL'
+		BEGIN;
+		-- Ids in creation order, as Wachsam's UUIDv7 are.
+		INSERT INTO floor_users (id, tenant_id, email, name, employee_number, org_unit_id, active, created_at, updated_at)
+		  SELECT lpad(to_hex(row_number() OVER ()), 32, '0')::uuid, t.id, lower(s.email), s.first_name || ' ' || s.last_name,
+		         s.employee_number, NULL, true, now(), now()
+		  FROM staff_copy s, tenants t WHERE t.slug = 'bench';
+		INSERT INTO floor_roles (user_id, role) SELECT id, 'learner' FROM floor_users;
+		INSERT INTO floor_obligations (tenant_id, user_id, course_id, org_unit_id, assignment_id, due_at, state, updated_at)
+		  SELECT u.tenant_id, u.id, a.course_id, NULL, a.id, now() + interval '30 days', 'open', now()
+		  FROM floor_users u JOIN assignments a ON a.tenant_id = u.tenant_id AND a.ended_at IS NULL AND a.org_unit_id IS NULL AND a.user_id IS NULL;
+		COMMIT;
+	SQL
+	floor_s=$(since "$t0")
+	floor_obligations=$(psql_q "$db" "SELECT count(*) FROM floor_obligations")
+
 	copied=$(psql_q "$db" "SELECT count(*) FROM staff_copy")
 	users=$(psql_q "$db" "SELECT count(*) FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE t.slug = 'bench' AND u.email LIKE '%@import.example'")
 	obligations=$(psql_q "$db" "SELECT count(*) FROM obligations")
+	((floor_obligations == ROWS * COURSES)) || die "the floor wrote $floor_obligations obligations; want $((ROWS * COURSES))"
 	[[ "$copied" == "$ROWS" && "$users" == "$ROWS" ]] || die "COPY holds $copied rows, the import made $users users; want $ROWS"
 	((obligations >= ROWS * COURSES)) || die "the import made $obligations obligations; want at least $((ROWS * COURSES))"
 	echo "$copy_s" >>"$out/copy.txt"
 	echo "$import_s" >>"$out/import.txt"
-	log "run $run: COPY ${copy_s} s, import ${import_s} s ($obligations obligations)"
+	echo "$floor_s" >>"$out/floor.txt"
+	log "run $run: COPY ${copy_s} s, floor ${floor_s} s, import ${import_s} s ($obligations obligations)"
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 import_s=$(median <"$out/import.txt")
 copy_s=$(median <"$out/copy.txt")
+floor_s=$(median <"$out/floor.txt")
 ratio_range=$(paste "$out/copy.txt" "$out/import.txt" | awk '{ printf "%.3f\n", $1 / $2 }' | range)
+floor_range=$(paste "$out/floor.txt" "$out/import.txt" | awk '{ printf "%.3f\n", $1 / $2 }' | range)
 r=$(ratio "$copy_s" "$import_s")
-result "import_speed_vs_copy=$r import_s=$import_s copy_s=$copy_s ratio_range=$ratio_range rows=$ROWS courses=$COURSES runs=$RUNS"
-log "import ${import_s} s, COPY ${copy_s} s (medians of $RUNS): ${r}× COPY's speed (target ≥ 0.2; runs $ratio_range); outputs in $out"
+rf=$(ratio "$floor_s" "$import_s")
+best=$(ratio "$copy_s" "$floor_s")
+result "import_speed_vs_copy=$r import_speed_vs_floor=$rf floor_speed_vs_copy=$best import_s=$import_s floor_s=$floor_s copy_s=$copy_s ratio_range=$ratio_range floor_ratio_range=$floor_range rows=$ROWS courses=$COURSES runs=$RUNS"
+log "import ${import_s} s, floor ${floor_s} s, COPY ${copy_s} s (medians of $RUNS): ${r}× COPY's speed (target ≥ 0.2; runs $ratio_range), ${rf}× the floor's (runs $floor_range); the floor itself is ${best}× COPY's; outputs in $out"
