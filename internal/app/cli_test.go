@@ -277,7 +277,8 @@ func TestUserImportCommand(t *testing.T) {
 		t.Errorf("second import: %d %s", code, out)
 	}
 	code, out, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", bad)
-	if code != 1 || !strings.Contains(errOut, "line 2") || !strings.Contains(out, "nothing written") {
+	// The problem in English with its line, as before problems had codes.
+	if code != 1 || !strings.Contains(errOut, "line 2: \"kaputt\" is not an e-mail address; write it like anna.schmidt@musterstadt.de\n") || !strings.Contains(out, "nothing written") {
 		t.Errorf("invalid row: %d %q %q", code, out, errOut)
 	}
 	if code, _, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", filepath.Join(dir, "missing.csv")); code != 1 || !strings.Contains(errOut, "cannot open") {

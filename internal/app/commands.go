@@ -13,9 +13,11 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/wachsam/wachsam/frontend"
 	"github.com/wachsam/wachsam/internal/auth"
 	"github.com/wachsam/wachsam/internal/config"
 	"github.com/wachsam/wachsam/internal/course"
+	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
@@ -117,7 +119,11 @@ func migrateCmd(ctx context.Context, args []string, io IO) error {
 }
 
 func identityFor(cfg *config.Config, st *store.Store, log *slog.Logger) (*identity.Service, error) {
-	return newIdentity(cfg, log, st, auth.DefaultArgon2)
+	messages, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	return newIdentity(cfg, log, st, auth.DefaultArgon2, messages)
 }
 
 func tenantCreate(ctx context.Context, args []string, io IO) error {

@@ -94,11 +94,11 @@ func NewServer(ctx context.Context, cfg *config.Config, st *store.Store, log *sl
 	if opts.Argon2 != nil {
 		params = *opts.Argon2
 	}
-	id, err := newIdentity(cfg, log, st, params)
+	messages, err := i18n.Load(frontend.Messages, "i18n")
 	if err != nil {
 		return nil, err
 	}
-	messages, err := i18n.Load(frontend.Messages, "i18n")
+	id, err := newIdentity(cfg, log, st, params, messages)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +191,7 @@ func newNotifier(cfg *config.Config, srv *Server, log *slog.Logger) (*notify.Not
 }
 
 // newIdentity wires sign-in and user management; the CLI uses it without the rest.
-func newIdentity(cfg *config.Config, log *slog.Logger, st *store.Store, params auth.Argon2Params) (*identity.Service, error) {
+func newIdentity(cfg *config.Config, log *slog.Logger, st *store.Store, params auth.Argon2Params, messages *i18n.Catalog) (*identity.Service, error) {
 	keys, err := keyring(cfg, log)
 	if err != nil {
 		return nil, err
@@ -200,7 +200,7 @@ func newIdentity(cfg *config.Config, log *slog.Logger, st *store.Store, params a
 		Store: st, Hasher: auth.NewHasher(params), Keys: keys,
 		AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL,
 		LoginLimitPerIP: cfg.LoginLimitPerIP, LoginLimitPerUser: cfg.LoginLimitPerUser, LoginLimitWindow: cfg.LoginLimitWindow,
-		BaseURL: cfg.BaseURL,
+		BaseURL: cfg.BaseURL, Messages: messages,
 	}), nil
 }
 

@@ -26,6 +26,13 @@ type Service struct {
 	perAccount *auth.Limiter
 	baseURL    *url.URL
 	linkTTL    time.Duration
+	messages   Messages
+}
+
+// Messages looks up a catalogue entry in a language and fills in its parameters, as
+// i18n.Catalog.T does.
+type Messages interface {
+	T(lang, key string, args ...any) string
 }
 
 // Options configure a Service.
@@ -40,10 +47,15 @@ type Options struct {
 	LoginLimitWindow   time.Duration
 	BaseURL            *url.URL
 	SetPasswordLinkTTL time.Duration // default 7 days
+	// Messages hold the texts of the staff import's problems (frontend/i18n); required.
+	Messages Messages
 }
 
 // New builds the service.
 func New(o Options) *Service {
+	if o.Messages == nil {
+		panic("identity: Options.Messages is required") // a wiring mistake, not a user's
+	}
 	if o.SetPasswordLinkTTL == 0 {
 		o.SetPasswordLinkTTL = 7 * 24 * time.Hour
 	}
@@ -51,7 +63,7 @@ func New(o Options) *Service {
 		store: o.Store, hasher: o.Hasher, keys: o.Keys, accessTTL: o.AccessTTL, refreshTTL: o.RefreshTTL,
 		perIP:      auth.NewLimiter(o.LoginLimitPerIP, o.LoginLimitWindow),
 		perAccount: auth.NewLimiter(o.LoginLimitPerUser, o.LoginLimitWindow),
-		baseURL:    o.BaseURL, linkTTL: o.SetPasswordLinkTTL,
+		baseURL:    o.BaseURL, linkTTL: o.SetPasswordLinkTTL, messages: o.Messages,
 	}
 }
 

@@ -3,7 +3,6 @@ package identity
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 
@@ -23,10 +22,11 @@ type ImportOptions struct {
 	Invite func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
 }
 
-// ImportProblem is an invalid row, by its line in the file.
+// ImportProblem is an invalid row, by its line in the file: the problem's code and
+// parameters, from which a page writes it in its own language, and Message, the same in
+// English with the line ("line 5: …"), for the API and the command line.
 type ImportProblem struct {
-	Line    int    `json:"line"`
-	Field   string `json:"field,omitempty"`
+	staffimport.Problem
 	Message string `json:"message"`
 }
 
@@ -61,7 +61,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 	rep := ImportReport{DryRun: opts.DryRun, Rows: len(parsed.Rows) + len(problemLines(parsed.Problems)), Invalid: []ImportProblem{},
 		Deactivated: []string{}, Delimiter: string(parsed.Delimiter), Encoding: parsed.Encoding}
 	for _, p := range parsed.Problems {
-		rep.Invalid = append(rep.Invalid, ImportProblem{Line: p.Line, Field: p.Field, Message: p.Message})
+		rep.Invalid = append(rep.Invalid, s.importProblem(p))
 	}
 	if scope.All() || scope.TenantID() == "" {
 		return rep, model.Invalid("tenant", "choose the municipality with ?tenant=<slug> (or --tenant)")
@@ -107,11 +107,11 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 		hasUnits := slices.Contains(parsed.Columns, "org_unit")
 		var fresh []*store.StaffRecord
 		for _, r := range parsed.Rows {
-			bad := func(field, msg string) {
-				rep.Invalid = append(rep.Invalid, ImportProblem{Line: r.Line, Field: field, Message: msg})
+			bad := func(field, code string, args ...any) {
+				rep.Invalid = append(rep.Invalid, s.importProblem(staffimport.Problem{Line: r.Line, Field: field, Code: code, Args: args}))
 			}
 			if elsewhere[r.Email] {
-				bad("email", fmt.Sprintf("line %d: the e-mail address %s belongs to an account outside this municipality", r.Line, r.Email))
+				bad("email", staffimport.CodeEmailElsewhere, r.Email)
 				continue
 			}
 			match := byEmp[r.EmployeeNumber]
@@ -119,18 +119,22 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				match = byEmail[r.Email]
 			}
 			if match != nil && r.EmployeeNumber != "" && match.EmployeeNumber != "" && match.EmployeeNumber != r.EmployeeNumber {
-				bad("email", fmt.Sprintf("line %d: the e-mail address %s belongs to employee number %s, not %s", r.Line, r.Email, match.EmployeeNumber, r.EmployeeNumber))
+				bad("email", staffimport.CodeEmailOtherEmployeeNumber, r.Email, match.EmployeeNumber, r.EmployeeNumber)
 				continue
 			}
 			if other := byEmail[r.Email]; match != nil && other != nil && other.ID != match.ID {
-				bad("email", fmt.Sprintf("line %d: the e-mail address %s belongs to another person of this municipality", r.Line, r.Email))
+				bad("email", staffimport.CodeEmailOtherPerson, r.Email)
 				continue
 			}
 			orgID, err := unitID(r.OrgUnit)
 			if err != nil {
 				var v *model.ValidationError
-				if errors.As(err, &v) {
-					bad("org_unit", fmt.Sprintf("line %d: %s", r.Line, v.Error()))
+				if errors.As(err, &v) { // staffimport checked the path already; in case a rule is new
+					reason := v.Fields["org_unit"]
+					if reason == "" {
+						reason = v.Error()
+					}
+					bad("org_unit", staffimport.CodeOrgUnitInvalid, reason)
 					continue
 				}
 				return err
@@ -145,7 +149,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				continue
 			}
 			if match.Anonymised {
-				bad("email", fmt.Sprintf("line %d: the employee number or e-mail address matches an anonymised account, which cannot come back; give the person a new employee number", r.Line))
+				bad("email", staffimport.CodeAnonymised)
 				continue
 			}
 			seen[match.ID] = true
@@ -159,8 +163,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			// An import may change only accounts its actor could change by hand: hr's file
 			// must not re-address, rename or reactivate an administrator (see CheckManage).
 			if !actor.CanManage(match.Roles) {
-				bad("email", fmt.Sprintf("line %d: %s belongs to an account with the roles %s, which only an administrator can change; leave the line as it is stored or ask an administrator",
-					r.Line, match.Email, model.JoinRoles(match.Roles)))
+				bad("email", staffimport.CodeRolesAdminOnly, match.Email, model.JoinRoles(match.Roles))
 				continue
 			}
 			want.ID = match.ID
@@ -232,6 +235,14 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 	}
 	rep.Written = true
 	return rep, nil
+}
+
+// importProblem adds the English text to a problem. English, because the API's errors are
+// English throughout; the pages write the problem in their own language from its code.
+func (s *Service) importProblem(p staffimport.Problem) ImportProblem {
+	return ImportProblem{Problem: p, Message: p.Text(func(key string, args ...any) string {
+		return s.messages.T("en", key, args...)
+	})}
 }
 
 // problemLines counts the distinct lines with problems (a row may have several).

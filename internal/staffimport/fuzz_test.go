@@ -84,9 +84,12 @@ func checkInvariants(t *testing.T, p *Parsed) {
 		}
 		last = pr.Line
 		problemLines[pr.Line] = true
-		if !strings.HasPrefix(pr.Message, fmt.Sprintf("line %d: ", pr.Line)) || !utf8.ValidString(pr.Message) {
-			t.Fatalf("bad message %q", pr.Message)
+		text := pr.Text(in(t, "en"))
+		if !strings.HasPrefix(text, fmt.Sprintf("line %d: ", pr.Line)) || !utf8.ValidString(text) {
+			t.Fatalf("bad message %q", text)
 		}
+		wellFormed(t, pr, text)
+		wellFormed(t, pr, pr.Text(in(t, "de")))
 	}
 	emails, numbers := map[string]bool{}, map[string]bool{}
 	last = 0

@@ -237,3 +237,9 @@ func quoteList(fields []string) string {
 	}
 	return s
 }
+
+// noColumn marks a problem with a line as a whole.
+const noColumn column = -1
+
+// word names the column inside a problem's sentence, in the reader's language.
+func (c column) word() Word { return Word(columnNames[c]) }

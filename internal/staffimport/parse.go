@@ -30,13 +30,6 @@ type Row struct {
 // Name is the display name Wachsam stores for the person: "First Last".
 func (r Row) Name() string { return r.FirstName + " " + r.LastName }
 
-// Problem is one reason a line cannot be imported. A line can have several.
-type Problem struct {
-	Line    int    // physical line where the record starts; 0 only for the "more problems" summary
-	Field   string // canonical column (see Columns), or "" when the whole line is unusable
-	Message string // English, starts with "line N: " (if Line > 0) and says what to fix
-}
-
 // Parsed is what Parse found in a file.
 type Parsed struct {
 	Rows      []Row     // valid people, in file order
@@ -143,8 +136,7 @@ func Parse(r io.Reader, maxBytes int64) (*Parsed, error) {
 			continue
 		}
 		if len(rec) != lay.width {
-			c.failLine(line, "has %d values but the header has %d columns; check for a missing or extra %s (a value that contains %s must be in quotes)",
-				len(rec), lay.width, delimName(hdr.delim), delimName(hdr.delim))
+			c.failLine(line, CodeFieldCount, len(rec), lay.width, delimName(hdr.delim))
 			continue
 		}
 		c.check(rec, line)
@@ -263,28 +255,25 @@ func blank(rec []string) bool {
 // error points at a quote mark (see quoteAt).
 func quoteProblem(pe *csv.ParseError, lineOffset int, closedQuote bool) Problem {
 	start, at := pe.StartLine+lineOffset, pe.Line+lineOffset
-	var msg string
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote) && start == at:
-		msg = fmt.Sprintf(`line %d: a quote mark (") stands inside a value that does not start with one; remove it, or put the whole value in quotes and double the quote mark inside ("")`, start)
+		return problem(start, noColumn, CodeQuoteBare)
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		msg = fmt.Sprintf(`line %d: a quote mark (") on line %d stands inside a value that does not start with one; lines %d–%d were skipped; remove it, or put the whole value in quotes and double the quote mark inside ("")`, start, at, start, at)
+		return problem(start, noColumn, CodeQuoteBareLines, start, at)
 	case errors.Is(pe.Err, csv.ErrQuote) && !closedQuote:
 		// encoding/csv reports both a quote followed by text and the end of the file inside a
 		// quoted value as ErrQuote; only in the first case does Column point at a quote mark.
 		if start == at {
-			msg = fmt.Sprintf(`line %d: a quoted value on this line is never closed; add the missing quote mark (")`, start)
-		} else {
-			msg = fmt.Sprintf(`line %d: a quoted value that starts here is never closed, so everything up to the end of the file (line %d) was skipped; add the missing quote mark (")`, start, at)
+			return problem(start, noColumn, CodeQuoteUnclosed)
 		}
+		return problem(start, noColumn, CodeQuoteUnclosedToEOF, at)
 	case errors.Is(pe.Err, csv.ErrQuote) && start == at:
-		msg = fmt.Sprintf(`line %d: a quoted value is not closed properly; after the closing quote mark (") must come the delimiter or the end of the line, and quote marks inside a value must be doubled ("")`, start)
+		return problem(start, noColumn, CodeQuoteBadClose)
 	case errors.Is(pe.Err, csv.ErrQuote):
-		msg = fmt.Sprintf(`line %d: a quoted value that starts here is not closed properly, so lines %d–%d were read as one and skipped; check the quote marks (") on line %d`, start, start, at, start)
+		return problem(start, noColumn, CodeQuoteBadCloseLines, start, at)
 	default:
-		msg = fmt.Sprintf("line %d: cannot be read as CSV (%v)", start, pe.Err)
+		return problem(start, noColumn, CodeCSVUnreadable, pe.Err.Error())
 	}
-	return Problem{Line: start, Message: msg}
 }
 
 // quoteAt reports whether col (1-based, in bytes) of the line that ends at end is a quote
@@ -300,9 +289,10 @@ func quoteAt(text string, end int64, col int) bool {
 	return col >= 1 && off < e && text[off] == '"'
 }
 
-func delimName(d rune) string {
+// delimName names a delimiter in a message: quoted, or the word for tab.
+func delimName(d rune) any {
 	if d == '\t' {
-		return "tab"
+		return WordTab
 	}
 	return `"` + string(d) + `"`
 }

@@ -2,7 +2,6 @@ package staffimport
 
 import (
 	"errors"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -66,7 +65,7 @@ func (c *checker) check(rec []string, line int) {
 	}
 	if c.found == before {
 		if n := utf8.RuneCountInString(row.Name()); n > maxFullNameLength {
-			c.fail(line, colLastName, "first and last name together have %d characters; at most %d are allowed", n, maxFullNameLength)
+			c.fail(line, colLastName, CodeFullNameTooLong, n, maxFullNameLength)
 		}
 	}
 	row.Email = c.email(rec, line)
@@ -78,19 +77,16 @@ func (c *checker) check(rec []string, line int) {
 }
 
 // fail records a problem with one field of a line.
-func (c *checker) fail(line int, col column, format string, args ...any) {
+func (c *checker) fail(line int, col column, code string, args ...any) {
 	if c.full() {
-		return // do not even format the message
+		return // do not even keep the arguments
 	}
-	c.add(Problem{Line: line, Field: columnNames[col], Message: fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...)})
+	c.add(problem(line, col, code, args...))
 }
 
 // failLine records a problem with a line as a whole.
-func (c *checker) failLine(line int, format string, args ...any) {
-	if c.full() {
-		return
-	}
-	c.add(Problem{Line: line, Message: fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...)})
+func (c *checker) failLine(line int, code string, args ...any) {
+	c.fail(line, noColumn, code, args...)
 }
 
 // full reports whether MaxProblems are listed already. If so it counts the problem the caller
@@ -113,8 +109,7 @@ func (c *checker) add(p Problem) {
 // finish returns the listed problems and, if some were left out, says how many.
 func (c *checker) finish() []Problem {
 	if more := c.found - len(c.problems); more > 0 {
-		c.problems = append(c.problems, Problem{Message: fmt.Sprintf(
-			"%d more problems are not listed; fix the ones above (often a whole column is wrong) and import the file again", more)})
+		c.problems = append(c.problems, problem(0, noColumn, CodeMoreProblems, more))
 	}
 	return c.problems
 }
@@ -131,9 +126,9 @@ func (c *checker) name(rec []string, col column, line int) string {
 	s := collapseSpace(c.field(rec, col))
 	switch n := utf8.RuneCountInString(s); {
 	case n == 0:
-		c.fail(line, col, "the %s is missing; fill in column %s", columnLabels[col], show(c.lay.header[col]))
+		c.fail(line, col, CodeNameMissing, col.word(), show(c.lay.header[col]))
 	case n > MaxNameLength:
-		c.fail(line, col, "the %s has %d characters; at most %d are allowed", columnLabels[col], n, MaxNameLength)
+		c.fail(line, col, CodeNameTooLong, col.word(), n, MaxNameLength)
 	default:
 		c.checkRunes(s, line, col)
 	}
@@ -145,19 +140,19 @@ func (c *checker) name(rec []string, col column, line int) string {
 func (c *checker) email(rec []string, line int) string {
 	e := strings.ToLower(c.field(rec, colEmail))
 	if e == "" {
-		c.fail(line, colEmail, "the e-mail address is missing; fill in column %s, everyone needs one to sign in", show(c.lay.header[colEmail]))
+		c.fail(line, colEmail, CodeEmailMissing, show(c.lay.header[colEmail]))
 		return ""
 	}
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Address != e || !strings.Contains(e[strings.LastIndex(e, "@")+1:], ".") {
-		c.fail(line, colEmail, "%s is not an e-mail address; write it like anna.schmidt@musterstadt.de", show(e))
+		c.fail(line, colEmail, CodeEmailInvalid, show(e))
 		return e
 	}
 	if !c.checkRunes(e, line, colEmail) { // net/mail accepts any non-ASCII, U+FFFD included
 		return e
 	}
 	if first, dup := c.emails[e]; dup {
-		c.fail(line, colEmail, "e-mail %s appears already on line %d; keep only one of the two lines", e, first)
+		c.fail(line, colEmail, CodeEmailDuplicate, e, first)
 	} else {
 		c.emails[e] = line
 	}
@@ -171,16 +166,16 @@ func (c *checker) employeeNumber(rec []string, line int) string {
 	}
 	switch l := utf8.RuneCountInString(n); {
 	case l > MaxEmployeeNumberLength:
-		c.fail(line, colEmployeeNumber, "the employee number has %d characters; at most %d are allowed", l, MaxEmployeeNumberLength)
+		c.fail(line, colEmployeeNumber, CodeNumberTooLong, l, MaxEmployeeNumberLength)
 		return n
 	case strings.IndexByte(n, '+') >= 0 && excelNumber.MatchString(n): // the cheap test first
-		c.fail(line, colEmployeeNumber, "the employee number %s was turned into a rounded number by Excel; format the column as text in Excel and export again", show(n))
+		c.fail(line, colEmployeeNumber, CodeNumberRounded, show(n))
 		return n
 	case !c.checkRunes(n, line, colEmployeeNumber):
 		return n
 	}
 	if first, dup := c.numbers[n]; dup {
-		c.fail(line, colEmployeeNumber, "employee number %s appears already on line %d; every person needs their own number", show(n), first)
+		c.fail(line, colEmployeeNumber, CodeNumberDuplicate, show(n), first)
 	} else {
 		c.numbers[n] = line
 	}
@@ -192,15 +187,27 @@ func (c *checker) orgUnit(rec []string, line int) string {
 	if s == "" || !c.checkRunes(s, line, colOrgUnit) {
 		return ""
 	}
+	// The model's rules for a path, checked here part by part so that each broken rule gets
+	// its own message key; the model only says what is wrong in English.
+	for _, part := range strings.Split(s, "/") {
+		part = collapseSpace(part)
+		switch n := utf8.RuneCountInString(part); {
+		case n == 0:
+			c.fail(line, colOrgUnit, CodeOrgUnitEmptyPart, show(s))
+			return ""
+		case n > model.MaxOrgUnitNameLength:
+			c.fail(line, colOrgUnit, CodeOrgUnitPartLong, strconv.Quote(string([]rune(part)[:40])+"…"), model.MaxOrgUnitNameLength)
+			return ""
+		}
+	}
 	path, err := model.NormalizeOrgUnitPath(s)
-	if err != nil {
-		msg := "is not a valid path such as \"Fachbereich 1/Bürgeramt\""
+	if err != nil { // a rule the loop above does not know yet: the model's English reason
+		reason := err.Error()
 		var ve *model.ValidationError
 		if errors.As(err, &ve) && ve.Fields["org_unit"] != "" {
-			msg = ve.Fields["org_unit"]
+			reason = ve.Fields["org_unit"]
 		}
-		// The model cuts long parts at a byte offset, which can split an umlaut.
-		c.fail(line, colOrgUnit, "the organisation unit %s", strings.ToValidUTF8(msg, "…"))
+		c.fail(line, colOrgUnit, CodeOrgUnitInvalid, reason)
 		return ""
 	}
 	return path
@@ -214,10 +221,10 @@ func (c *checker) checkRunes(s string, line int, col column) bool {
 	for _, r := range s {
 		switch {
 		case r == utf8.RuneError:
-			c.fail(line, col, "the %s %s contains an unreadable character (�); the file is probably in another encoding, %s", columnLabels[col], show(s), saveAsUTF8)
+			c.fail(line, col, CodeUnreadableChar, col.word(), show(s))
 			return false
 		case unicode.IsControl(r) && !unicode.IsSpace(r):
-			c.fail(line, col, "the %s %s contains a control character (U+%04X); remove it", columnLabels[col], show(s), r)
+			c.fail(line, col, CodeControlChar, col.word(), show(s), codePoint(r))
 			return false
 		}
 	}

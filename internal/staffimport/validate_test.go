@@ -16,8 +16,8 @@ func TestParseProblems(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       string
-		problems []Problem
-		rowLines []int // lines of the valid rows
+		problems []shown // as the API reports them, in English
+		rowLines []int   // lines of the valid rows
 	}{
 		{
 			"invalid e-mail addresses",
@@ -28,7 +28,7 @@ func TestParseProblems(t *testing.T) {
 				"4;Anna;Schmidt;anna schmidt@musterstadt.de;",
 				"5;Anna;Schmidt;anna@musterstadt.de;",
 			),
-			[]Problem{
+			[]shown{
 				{2, "email", `line 2: "anna.schmidt@" is not an e-mail address; write it like anna.schmidt@musterstadt.de`},
 				{3, "email", `line 3: "anna@localhost" is not an e-mail address; write it like anna.schmidt@musterstadt.de`},
 				{4, "email", `line 4: "anna schmidt <anna@musterstadt.de>" is not an e-mail address; write it like anna.schmidt@musterstadt.de`},
@@ -44,7 +44,7 @@ func TestParseProblems(t *testing.T) {
 				"3;Anna;Schmidt; ;",
 				"4; ; ;;X",
 			),
-			[]Problem{
+			[]shown{
 				{2, "first_name", `line 2: the first name is missing; fill in column "Vorname"`},
 				{3, "last_name", `line 3: the last name is missing; fill in column "Nachname"`},
 				{4, "email", `line 4: the e-mail address is missing; fill in column "E-Mail", everyone needs one to sign in`},
@@ -63,7 +63,7 @@ func TestParseProblems(t *testing.T) {
 				"4;"+hundred+";"+hundred+";d@musterstadt.de;",
 				strings.Repeat("9", 64)+";"+hundred+";Schmidt;e@musterstadt.de;",
 			),
-			[]Problem{
+			[]shown{
 				{2, "first_name", `line 2: the first name has 101 characters; at most 100 are allowed`},
 				{3, "last_name", `line 3: the last name has 101 characters; at most 100 are allowed`},
 				{4, "employee_number", `line 4: the employee number has 65 characters; at most 64 are allowed`},
@@ -82,7 +82,7 @@ func TestParseProblems(t *testing.T) {
 				";Emil;Ernst;emil@x.de;",
 				";Fritz;Fink;fritz@x.de;",
 			),
-			[]Problem{
+			[]shown{
 				{4, "email", `line 4: e-mail anna@x.de appears already on line 2; keep only one of the two lines`},
 				{5, "employee_number", `line 5: employee number "2" appears already on line 3; every person needs their own number`},
 				{6, "email", `line 6: e-mail anna@x.de appears already on line 2; keep only one of the two lines`},
@@ -92,7 +92,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"a duplicate of an otherwise invalid row is still a duplicate",
 			file("\n", fullHeader, "1;;Schmidt;anna@x.de;", "2;Anna;Schmidt;anna@x.de;"),
-			[]Problem{
+			[]shown{
 				{2, "first_name", `line 2: the first name is missing; fill in column "Vorname"`},
 				{3, "email", `line 3: e-mail anna@x.de appears already on line 2; keep only one of the two lines`},
 			},
@@ -101,7 +101,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"employee number rounded by Excel",
 			file("\n", fullHeader, "1,23457E+11;Anna;Schmidt;a@x.de;", "1.2E+3;Bernd;Bauer;b@x.de;", "E+1;Carla;Conrad;c@x.de;"),
-			[]Problem{
+			[]shown{
 				{2, "employee_number", `line 2: the employee number "1,23457E+11" was turned into a rounded number by Excel; format the column as text in Excel and export again`},
 				{3, "employee_number", `line 3: the employee number "1.2E+3" was turned into a rounded number by Excel; format the column as text in Excel and export again`},
 			},
@@ -114,7 +114,7 @@ func TestParseProblems(t *testing.T) {
 				"2;Bernd;Bauer;b@x.de;/",
 				"3;Carla;Conrad;c@x.de;FB/"+strings.Repeat("ü", 121),
 			),
-			[]Problem{
+			[]shown{
 				{2, "org_unit", `line 2: the organisation unit has an empty part between slashes in "Fachbereich 1//Bürgeramt"`},
 				{3, "org_unit", `line 3: the organisation unit has an empty part between slashes in "/"`},
 				{4, "org_unit", `line 4: the organisation unit part "` + strings.Repeat("ü", 40) + `…" is longer than 120 characters`},
@@ -130,7 +130,7 @@ func TestParseProblems(t *testing.T) {
 				"4;Anna;Schmidt;m\uFFFDller@x.de;",
 				"5\x02;Anna;Schmidt;e@x.de;",
 			),
-			[]Problem{
+			[]shown{
 				{2, "first_name", `line 2: the first name "An\x01na" contains a control character (U+0001); remove it`},
 				{3, "org_unit", `line 3: the organisation unit "FB\x7f1" contains a control character (U+007F); remove it`},
 				{4, "last_name", `line 4: the last name "Schm�dt" contains an unreadable character (�); the file is probably in another encoding, in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
@@ -146,7 +146,7 @@ func TestParseProblems(t *testing.T) {
 				"2;Bernd;Bauer;b@x.de;FB 1;extra",
 				"3;Carla;Conrad;c@x.de;",
 			),
-			[]Problem{
+			[]shown{
 				{2, "", `line 2: has 4 values but the header has 5 columns; check for a missing or extra ";" (a value that contains ";" must be in quotes)`},
 				{3, "", `line 3: has 6 values but the header has 5 columns; check for a missing or extra ";" (a value that contains ";" must be in quotes)`},
 			},
@@ -164,7 +164,7 @@ func TestParseProblems(t *testing.T) {
 			),
 			// The quoted first name covers lines 2–3 and the org unit lines 3–4, so the bad
 			// e-mail is on line 5 and the short row, after a blank line, on line 7.
-			[]Problem{
+			[]shown{
 				{5, "email", `line 5: "bernd@" is not an e-mail address; write it like anna.schmidt@musterstadt.de`},
 				{7, "", `line 7: has 4 values but the header has 5 columns; check for a missing or extra ";" (a value that contains ";" must be in quotes)`},
 			},
@@ -181,7 +181,7 @@ func TestParseProblems(t *testing.T) {
 				`6;Fritz;"Fink" x;f@x.de;`,
 				`7;Gina;Gans;g@x.de;`,
 			),
-			[]Problem{
+			[]shown{
 				{2, "", `line 2: a quote mark (") stands inside a value that does not start with one; remove it, or put the whole value in quotes and double the quote mark inside ("")`},
 				{3, "", `line 3: a quoted value is not closed properly; after the closing quote mark (") must come the delimiter or the end of the line, and quote marks inside a value must be doubled ("")`},
 				{5, "", `line 5: a quoted value that starts here is not closed properly, so lines 5–7 were read as one and skipped; check the quote marks (") on line 5`},
@@ -191,7 +191,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"a quote never closed swallows the rest of the file",
 			file("\n", fullHeader, `1;Anna;Schmidt;a@x.de;`, `2;"Bernd;Bauer;b@x.de;`, `3;Carla;Conrad;c@x.de;`, `4;Dora;Dorn;d@x.de;`),
-			[]Problem{
+			[]shown{
 				{3, "", `line 3: a quoted value that starts here is never closed, so everything up to the end of the file (line 5) was skipped; add the missing quote mark (")`},
 			},
 			[]int{2},
@@ -199,7 +199,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"a stray quote after a value spanning lines",
 			file("\n", "Vorname;Nachname;E-Mail", "\"Anna\nMaria\";Sch\"midt;a@x.de", "Bernd;Bauer;b@x.de"),
-			[]Problem{
+			[]shown{
 				{2, "", `line 2: a quote mark (") on line 3 stands inside a value that does not start with one; lines 2–3 were skipped; remove it, or put the whole value in quotes and double the quote mark inside ("")`},
 			},
 			[]int{4},
@@ -207,7 +207,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"line numbers after a sep= line",
 			file("\r\n", "sep=;", "Vorname;Nachname;E-Mail", "Anna;Schmidt;anna@", `"Bernd;Bauer;b@x.de`),
-			[]Problem{
+			[]shown{
 				{3, "email", `line 3: "anna@" is not an e-mail address; write it like anna.schmidt@musterstadt.de`},
 				{4, "", `line 4: a quoted value on this line is never closed; add the missing quote mark (")`},
 			},
@@ -216,7 +216,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"quote errors on a last line without a line break",
 			fullHeader + "\n1;Anna;Schmidt;a@x.de;\n2;Bernd;Bauer;b@x.de;\"FB 1\"x",
-			[]Problem{
+			[]shown{
 				{3, "", `line 3: a quoted value is not closed properly; after the closing quote mark (") must come the delimiter or the end of the line, and quote marks inside a value must be doubled ("")`},
 			},
 			[]int{2},
@@ -224,7 +224,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"a quote never closed on the last line without a line break",
 			fullHeader + "\r\n1;Anna;Schmidt;a@x.de;\r\n2;Bernd;Bauer;b@x.de;\"FB 1",
-			[]Problem{
+			[]shown{
 				{3, "", `line 3: a quoted value on this line is never closed; add the missing quote mark (")`},
 			},
 			[]int{2},
@@ -232,7 +232,7 @@ func TestParseProblems(t *testing.T) {
 		{
 			"comma files name the comma",
 			file("\n", "first_name,last_name,email", "Anna,Schmidt", "Bernd,Bauer,b@x.de"),
-			[]Problem{
+			[]shown{
 				{2, "", `line 2: has 2 values but the header has 3 columns; check for a missing or extra "," (a value that contains "," must be in quotes)`},
 			},
 			[]int{3},
@@ -242,8 +242,8 @@ func TestParseProblems(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			p := mustParse(t, tt.in)
-			if !reflect.DeepEqual(p.Problems, tt.problems) {
-				t.Errorf("problems:\n%s\nwant:\n%s", dump(p.Problems), dump(tt.problems))
+			if got := english(t, p.Problems); !reflect.DeepEqual(got, tt.problems) {
+				t.Errorf("problems:\n%s\nwant:\n%s", dump(got), dump(tt.problems))
 			}
 			var lines []int
 			for _, r := range p.Rows {
@@ -298,11 +298,11 @@ func TestCollapseSpace(t *testing.T) {
 	}
 }
 
-func dump(ps []Problem) string {
+func dump(ps []shown) string {
 	var b strings.Builder
 	for _, p := range ps {
 		b.WriteString("  ")
-		b.WriteString(strings.Join([]string{strconv.Itoa(p.Line), p.Field, p.Message}, " | "))
+		b.WriteString(strings.Join([]string{strconv.Itoa(p.Line), p.Field, p.Text}, " | "))
 		b.WriteString("\n")
 	}
 	return b.String()
@@ -321,7 +321,7 @@ func TestProblemsAreCapped(t *testing.T) {
 	if len(p.Problems) != MaxProblems+1 {
 		t.Fatalf("%d problems listed", len(p.Problems))
 	}
-	if last := p.Problems[MaxProblems]; last.Line != 0 || last.Message != "500 more problems are not listed; fix the ones above (often a whole column is wrong) and import the file again" {
+	if last := english(t, p.Problems[MaxProblems:])[0]; last.Line != 0 || last.Text != "500 more problems are not listed; fix the ones above (often a whole column is wrong) and import the file again" {
 		t.Errorf("summary %+v", last)
 	}
 	// Rows past the cap are still checked: the bad ones must not slip through as valid.
