@@ -1,10 +1,17 @@
 package httpapi_test
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/wachsam/wachsam/frontend"
+	"github.com/wachsam/wachsam/internal/httpapi"
+	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/testenv"
 )
@@ -18,6 +25,8 @@ type importReport struct {
 	Unchanged int  `json:"unchanged"`
 	Invalid   []struct {
 		Line    int    `json:"line"`
+		Field   string `json:"field"`
+		Code    string `json:"code"`
 		Message string `json:"message"`
 	} `json:"invalid"`
 	Deactivated []string `json:"deactivated"`
@@ -49,9 +58,11 @@ func TestStaffImport(t *testing.T) {
 			return len(list)
 		}
 
-		// One invalid row: nothing is written, every problem is named with its line.
+		// One invalid row: nothing is written, every problem is named with its line, its kind
+		// as a stable code and what to fix in English.
 		status, rep := post("", staffCSV)
-		if status != 422 || rep.Written || len(rep.Invalid) != 1 || rep.Invalid[0].Line != 4 || !strings.Contains(rep.Invalid[0].Message, "keine-adresse") {
+		if status != 422 || rep.Written || len(rep.Invalid) != 1 || rep.Invalid[0].Line != 4 || rep.Invalid[0].Field != "email" || rep.Invalid[0].Code != "email_invalid" ||
+			rep.Invalid[0].Message != `line 4: "keine-adresse" is not an e-mail address; write it like anna.schmidt@musterstadt.de` {
 			t.Fatalf("with an invalid row: %d %+v", status, rep)
 		}
 		if users() != 1 {
@@ -92,7 +103,8 @@ func TestStaffImport(t *testing.T) {
 		}
 		// An address of another municipality's account is refused, without saying whose.
 		status, rep = post("", "E-Mail;Vorname;Nachname\nfremd@b.example;X;Y\n")
-		if status != 422 || len(rep.Invalid) != 1 || strings.Contains(rep.Invalid[0].Message, "\"b\"") {
+		if status != 422 || len(rep.Invalid) != 1 || rep.Invalid[0].Code != "email_elsewhere" ||
+			rep.Invalid[0].Message != "line 2: the e-mail address fremd@b.example belongs to an account outside this municipality" {
 			t.Fatalf("foreign address: %d %+v", status, rep)
 		}
 		// A file without the required columns is refused as a whole.
@@ -201,4 +213,78 @@ func TestImportCreatesOnlyTheOrgUnitsItUses(t *testing.T) {
 			t.Errorf("b's unit: %+v", b)
 		}
 	})
+}
+
+// The report's fields are what integrations parse: the problems gained "code" and lost nothing.
+func TestImportReportFields(t *testing.T) {
+	e := testenv.New(t, "sqlite", nil)
+	ten := e.Tenant("a")
+	hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+	var rep map[string]json.RawMessage
+	r := e.Do("POST", "/api/v1/admin/users/import?dry_run=true", hr, "Vorname;Nachname;E-Mail\nAnna;;anna@a.example\nKaputt\n")
+	r.JSON(t, &rep)
+	if r.StatusCode != 422 || !slices.Equal(slices.Sorted(maps.Keys(rep)), []string{"created", "deactivated", "deactivation_done", "delimiter", "dry_run", "encoding",
+		"invalid", "invited", "rows", "unchanged", "updated", "written"}) {
+		t.Fatalf("%d %s", r.StatusCode, r.Body)
+	}
+	var invalid []map[string]any
+	if err := json.Unmarshal(rep["invalid"], &invalid); err != nil {
+		t.Fatal(err)
+	}
+	want := []map[string]any{
+		{"line": 2.0, "field": "last_name", "code": "name_missing", "message": `line 2: the last name is missing; fill in column "Nachname"`},
+		// A problem with the whole line has no field, as before.
+		{"line": 3.0, "code": "field_count", "message": `line 3: has 1 values but the header has 3 columns; check for a missing or extra ";" (a value that contains ";" must be in quotes)`},
+	}
+	if !reflect.DeepEqual(invalid, want) {
+		t.Errorf("invalid:\n%v\nwant\n%v", invalid, want)
+	}
+}
+
+// Every problem code the catalogue has a text for is documented, and nothing else.
+func TestOpenAPIListsTheProblemCodes(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	var post struct {
+		Responses map[string]struct {
+			Content map[string]struct {
+				Schema struct {
+					Properties struct {
+						Invalid struct {
+							Items struct {
+								Properties struct {
+									Code struct {
+										Enum []string `json:"enum"`
+									} `json:"code"`
+								} `json:"properties"`
+							} `json:"items"`
+						} `json:"invalid"`
+					} `json:"properties"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], &post); err != nil {
+		t.Fatal(err)
+	}
+	messages, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, k := range messages.Keys("en") {
+		if c, ok := strings.CutPrefix(k, "import.problem."); ok {
+			codes = append(codes, c)
+		}
+	}
+	for _, status := range []string{"200", "422"} {
+		enum := post.Responses[status].Content["application/json"].Schema.Properties.Invalid.Items.Properties.Code.Enum
+		if slices.Sort(enum); !slices.Equal(enum, codes) {
+			t.Errorf("%s: openapi.json lists %v\nthe catalogue %v", status, enum, codes)
+		}
+	}
 }
