@@ -330,7 +330,9 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		file := "Personalnummer;Vorname;Nachname;E-Mail;Organisationseinheit\r\n" +
 			"9001;Neue;Person;neu@a.example;FB5/Neu\r\n" +
 			"9002;Kaputt;Zeile;keine-adresse;FB5\r\n" +
-			"9003;Noch;Jemand;noch@a.example;FB5\r\n"
+			"9003;Noch;Jemand;noch@a.example;FB5\r\n" +
+			"9004;;Ohnevorname;ohne@a.example;FB5\r\n" +
+			"9005;Aus;Bdorf;hr@b.example;FB5\r\n"
 
 		if r := hr.upload("/admin/import", url.Values{}, "leute.csv", file); r.StatusCode != 403 {
 			t.Errorf("upload without CSRF: %d", r.StatusCode)
@@ -342,10 +344,37 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 			t.Fatalf("upload: %d %s\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
 		}
 		preview := hr.do("GET", m[0], nil)
-		if !strings.Contains(preview.Body, "Fehlerhafte Zeilen (1)") || !strings.Contains(preview.Body, `<th scope="row">3</th>`) ||
+		if !strings.Contains(preview.Body, "Fehlerhafte Zeilen (2)") || !strings.Contains(preview.Body, `<th scope="row">3</th>`) ||
 			strings.Contains(preview.Body, "Jetzt importieren") || !strings.Contains(preview.Body, "Deaktiviert wird nur, wenn keine Zeile fehlerhaft ist") {
 			t.Fatalf("preview with an invalid row:\n%s", preview.Body)
 		}
+		// The problems read in the page's language and are not marked as English.
+		problems := func(body string) string {
+			i := strings.Index(body, `id="h-invalid"`)
+			j := strings.Index(body[max(i, 0):], "</section>")
+			if i < 0 || j < 0 {
+				t.Fatalf("no table of invalid rows:\n%s", body)
+			}
+			return body[i : i+j]
+		}
+		de := problems(preview.Body)
+		for _, want := range []string{"&#34;keine-adresse&#34; ist keine E-Mail-Adresse; schreiben Sie sie wie anna.schmidt@musterstadt.de",
+			"Vorname fehlt; füllen Sie die Spalte &#34;Vorname&#34; aus"} {
+			if !strings.Contains(de, want) {
+				t.Errorf("German preview lacks %q:\n%s", want, de)
+			}
+		}
+		if strings.Contains(de, `lang="en"`) || strings.Contains(de, "e-mail") || strings.Contains(de, "line ") {
+			t.Errorf("English in the German preview:\n%s", de)
+		}
+		en := problems(hr.do("GET", m[0]+"?lang=en", nil).Body)
+		for _, want := range []string{"&#34;keine-adresse&#34; is not an e-mail address; write it like anna.schmidt@musterstadt.de",
+			"the first name is missing; fill in column &#34;Vorname&#34;"} {
+			if !strings.Contains(en, want) {
+				t.Errorf("English preview lacks %q:\n%s", want, en)
+			}
+		}
+		hr.do("GET", m[0]+"?lang=de", nil) // back to German for the rest
 
 		// Skipping invalid rows: the preview counts two new people; confirming imports them.
 		r = hr.upload("/admin/import", url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, "leute.csv", file)
@@ -354,6 +383,11 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		sum := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(preview.Body)
 		if sum == nil || !strings.Contains(preview.Body, "Jetzt importieren") {
 			t.Fatalf("preview:\n%s", preview.Body)
+		}
+		// Matching the valid rows with the people stored finds one more, also in German.
+		if de := problems(preview.Body); !strings.Contains(de, "Die E-Mail-Adresse hr@b.example gehört zu einem Konto außerhalb dieser Kommune") ||
+			!strings.Contains(preview.Body, "Fehlerhafte Zeilen (3)") {
+			t.Errorf("matching problem in the German preview:\n%s", de)
 		}
 		if u, _, err := w.e.Srv.Store.Credentials(t.Context(), "neu@a.example"); err == nil {
 			t.Fatalf("the preview created %s", u.Email)

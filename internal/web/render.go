@@ -18,6 +18,7 @@ import (
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/i18n"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/staffimport"
 )
 
 // funcs are the few helpers templates need beyond the built-ins.
@@ -113,6 +114,10 @@ type LanguageLink struct {
 
 // T translates a message key into the page's language.
 func (v *View) T(key string, args ...any) string { return v.catalog.T(v.Lang, key, args...) }
+
+// Reason writes a staff import's problem in the page's language, without its line number
+// (the table shows that beside it).
+func (v *View) Reason(p staffimport.Problem) string { return p.Reason(v.T) }
 
 // Date formats a date the way readers of the page's language expect.
 func (v *View) Date(t any) string {
