@@ -93,7 +93,8 @@ func (s *suite) adminJourney(t *testing.T) {
 		t.Fatalf("after the upload: on %s, want the preview", tb.path())
 	}
 	tb.contains("#h-invalid", "Fehlerhafte Zeilen (1)")
-	tb.contains("#h-invalid + p + table", "4") // the line of the row without an address
+	tb.contains("#h-invalid + p + table", "4")                        // the line of the row without an address
+	tb.contains("#h-invalid + p + table", "Die E-Mail-Adresse fehlt") // in the page's language
 	tb.audit("admin-import-preview")
 	tb.click(`form[action^="/admin/import/"] button[type=submit]`)
 	tb.contains(".notice.ok", "Der Import ist abgeschlossen")
