@@ -79,6 +79,7 @@ func (a *API) Register(app *fiber.App) {
 	v1.Get("/reports/learners.csv", named, a.learnersCSV)
 	v1.Get("/reports/learners.xlsx", named, a.learnersXLSX)
 	v1.Get("/reports/expiring", named, a.expiringReport)
+	v1.Get("/reports/exemptions-and-completions", named, a.exemptionsReport)
 
 	authed := v1.Group("", httpx.Bearer(a.Identity))
 	authed.Get("/me", a.me)
