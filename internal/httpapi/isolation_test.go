@@ -98,6 +98,7 @@ func TestIsolationWalk(t *testing.T) {
 			{method: "POST", route: "/api/v1/admin/api-keys", path: "/api/v1/admin/api-keys?tenant=a", roles: admins, body: map[string]any{"name": "Fremd", "scopes": []string{"reports:read"}}},
 			{method: "DELETE", route: "/api/v1/admin/api-keys/:id", path: "/api/v1/admin/api-keys/" + keyA.ID, roles: admins},
 			{method: "GET", route: "/api/v1/reports/expiring", path: "/api/v1/reports/expiring?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
+			{method: "GET", route: "/api/v1/reports/exemptions-and-completions", path: "/api/v1/reports/exemptions-and-completions?tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "GET", route: "/api/v1/reports/learners", path: "/api/v1/reports/learners?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "GET", route: "/api/v1/reports/learners.csv", path: "/api/v1/reports/learners.csv?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
 			{method: "GET", route: "/api/v1/reports/learners.xlsx", path: "/api/v1/reports/learners.xlsx?course=basis&tenant=a", roles: []model.Role{model.RoleAdmin, model.RoleHR}},
