@@ -17,7 +17,8 @@ import (
 // The admin pages are HR's and the administrators' part of the site: an overview of the
 // mandatory courses, the compliance report per course with its drill-down, downloads and the
 // named list, course statistics, the staff import, the assignments, per course the
-// exemptions and manual completions, the people (admin_users.go), the org units
+// exemptions and manual completions and one list of them across courses
+// (admin_exemptionlist.go), the people (admin_users.go), the org units
 // (admin_orgunits.go), and for administrators the municipality's settings, API keys and audit
 // log (admin_audit.go). They call the same
 // domain services as the API (report, identity, store), not the API itself.
@@ -51,6 +52,7 @@ func (w *Web) registerAdmin(pages fiber.Router) {
 	pages.Get("/admin/reports/:slug/completions", w.requireLogin, tenantStaff, w.completionsPage)
 	pages.Post("/admin/reports/:slug/completions", w.requireLogin, tenantStaff, w.createCompletion)
 	pages.Post("/admin/reports/:slug/completions/:id/revoke", w.requireLogin, tenantStaff, w.revokeCompletion)
+	pages.Get(exemptionListPath, w.requireLogin, tenantStaff, w.exemptionListPage)
 	pages.Get("/admin/import", w.requireLogin, tenantStaff, w.importPage)
 	pages.Post("/admin/import", w.requireLogin, tenantStaff, w.importPreview)
 	pages.Get("/admin/import/:id", w.requireLogin, tenantStaff, w.importPreviewPage)

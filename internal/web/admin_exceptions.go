@@ -252,6 +252,9 @@ func (w *Web) revokeException(c *fiber.Ctx, exemptions bool) error {
 	if err != nil {
 		return err
 	}
+	if c.FormValue("back") == "list" { // revoked from the list across courses: back there
+		return c.Redirect(exemptionListPath+"?done=revoked", fiber.StatusSeeOther)
+	}
 	return c.Redirect(exceptionsPath(slug, exemptions)+"?done=revoked", fiber.StatusSeeOther)
 }
 

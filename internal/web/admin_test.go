@@ -80,7 +80,7 @@ func TestAdminPagesAreForHRAndAdminsOnly(t *testing.T) {
 		w := newAdminWorld(t, dialect)
 		w.e.User(nil, "op@example.org", "", model.RoleOperator)
 		paths := []string{"/admin", "/admin/reports/basis", "/admin/reports/basis/learners", "/admin/reports/basis/statistics",
-			"/admin/reports/basis/compliance.csv", "/admin/reports/basis/compliance.pdf", "/admin/reports/basis/learners.csv", "/admin/reports/basis/learners.xlsx", "/admin/reports/basis/exemptions", "/admin/reports/basis/completions",
+			"/admin/reports/basis/compliance.csv", "/admin/reports/basis/compliance.pdf", "/admin/reports/basis/learners.csv", "/admin/reports/basis/learners.xlsx", "/admin/reports/basis/exemptions", "/admin/reports/basis/completions", "/admin/exemptions-and-completions",
 			"/admin/import", "/admin/assignments", "/admin/users", "/admin/users/new", "/admin/settings", "/admin/api-keys", "/admin/org-units", "/admin/audit"}
 
 		anonymous := newBrowser(t, w.e)
