@@ -53,7 +53,8 @@ var previewPage = regexp.MustCompile(`^/admin/import/[0-9a-f]{32}$`)
 
 // adminJourney: HR of the demo signs in, imports a staff list (preview, then confirm) with the
 // upload progress script, makes a course mandatory for an org unit, opens the report and
-// drills down, looks at the named list and the statistics. axe checks every page.
+// drills down, looks at the named list and the statistics, exempts someone, records an
+// in-person training and finds both on the list across courses. axe checks every page.
 func (s *suite) adminJourney(t *testing.T) {
 	demo := s.demoSuite(t)
 	tb := demo.newTab(t)
@@ -172,6 +173,21 @@ func (s *suite) adminJourney(t *testing.T) {
 	tb.contains("table", "Lena Fischer")
 	tb.contains("table", "Präsenzschulung im Rathaus")
 	tb.audit("admin-completions-saved")
+
+	// Both on the list across courses, which narrows to exemptions.
+	tb.open("/admin")
+	tb.click(`.admin-nav a[href="/admin/exemptions-and-completions"]`)
+	tb.contains("h1", "Befreiungen und Präsenznachweise")
+	tb.contains("table", "Tobias Krüger")
+	tb.contains("table", "Präsenzschulung im Rathaus")
+	tb.audit("admin-exemption-list")
+	tb.do("only exemptions", chromedp.SetValue(chromedp.CSS("#ex-kind"), "exemption"))
+	tb.click(`form[action="/admin/exemptions-and-completions"] button[type=submit]`)
+	tb.contains("table", "Gleichwertige Schulung beim Landkreis")
+	if strings.Contains(tb.text("table"), "Lena Fischer") {
+		t.Error("the list of exemptions shows the in-person training")
+	}
+	tb.audit("admin-exemption-list-filtered")
 
 	newcomer := demo.peopleJourney(t, tb)
 	demo.orgUnitsJourney(t, tb)
