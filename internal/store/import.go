@@ -91,15 +91,22 @@ func (s *Store) InsertStaff(ctx context.Context, tenantID string, staff []*Staff
 
 // copyStaff writes new users and their roles with COPY (PostgreSQL).
 func (s *Store) copyStaff(ctx context.Context, users []userRow, roles []userRoleRow) error {
+	if s.conn == nil {
+		return errNoCopy
+	}
 	rows := make([][]any, len(users))
 	for i, u := range users {
-		rows[i] = []any{u.ID, u.TenantID, u.Email, u.Name, nullIfEmpty(u.EmployeeNumber), nullIfEmpty(u.OrgUnitID), u.Active, u.CreatedAt, u.UpdatedAt}
+		ids, err := copyUUIDs(u.ID, u.TenantID, u.OrgUnitID)
+		if err != nil {
+			return err
+		}
+		rows[i] = []any{ids[0], ids[1], u.Email, u.Name, nullIfEmpty(u.EmployeeNumber), ids[2], u.Active, u.CreatedAt, u.UpdatedAt}
 	}
 	if err := s.copyFrom(ctx, "users", []string{"id", "tenant_id", "email", "name", "employee_number", "org_unit_id", "active", "created_at", "updated_at"}, rows); err != nil {
 		return err
 	}
 	for i, r := range roles {
-		rows[i] = []any{r.UserID, r.Role}
+		rows[i] = []any{rows[i][0], r.Role} // the user's id, parsed above
 	}
 	return s.copyFrom(ctx, "user_roles", []string{"user_id", "role"}, rows)
 }
