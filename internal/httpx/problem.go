@@ -22,6 +22,13 @@ type Problem struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
+// ErrCSRF refuses a form whose CSRF token is missing or stale (web's CSRF middleware). Its
+// problem has type TypeCSRF, by which the error page tells it from other refusals.
+var ErrCSRF = &model.DetailedError{Kind: model.ErrForbidden, Detail: "The form has expired or was not sent from this site; reload the page and try again."}
+
+// TypeCSRF is the problem type of ErrCSRF (RFC 9457 allows a URI that is only a name).
+const TypeCSRF = "urn:wachsam:problem:csrf"
+
 // ProblemFor maps any error to a problem that is safe to show: domain errors carry their own
 // user-facing detail, everything unexpected becomes a bare 500 (the cause goes to the log only).
 func ProblemFor(err error) Problem {
@@ -31,6 +38,9 @@ func ProblemFor(err error) Problem {
 		detailed *model.DetailedError
 	)
 	p := Problem{Type: "about:blank"}
+	if errors.Is(err, ErrCSRF) {
+		p.Type = TypeCSRF
+	}
 	switch {
 	case errors.As(err, &invalid):
 		p.Status, p.Detail, p.Errors = fiber.StatusUnprocessableEntity, "The request has invalid fields: "+invalid.Error(), invalid.Fields

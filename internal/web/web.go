@@ -161,7 +161,7 @@ func (w *Web) csrf() fiber.Handler {
 		KeyGenerator:   utils.UUIDv4,
 		ContextKey:     csrfContextKey,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return &model.DetailedError{Kind: model.ErrForbidden, Detail: "error.csrf"}
+			return httpx.ErrCSRF
 		},
 	})
 }
@@ -246,7 +246,7 @@ func (w *Web) ErrorPage(c *fiber.Ctx, p httpx.Problem) error {
 	switch p.Status {
 	case 403:
 		msg = "error.403"
-		if p.Detail == "error.csrf" {
+		if p.Type == httpx.TypeCSRF {
 			msg = "error.csrf"
 		}
 	case 404:
