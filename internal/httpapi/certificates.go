@@ -9,6 +9,7 @@ import (
 	"github.com/wachsam/wachsam/internal/certificate"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -103,8 +104,10 @@ func (a *API) listCertificates(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if t, err := a.Store.TenantByID(c.UserContext(), scope.TenantID()); err == nil && !t.Settings.NamedReports {
-		return model.Forbidden("named lists are switched off for this municipality (setting named_reports)")
+	if t, err := a.Store.TenantByID(c.UserContext(), scope.TenantID()); err == nil {
+		if err := report.NamedListsAllowed(t); err != nil {
+			return err
+		}
 	}
 	certs, err := a.Store.ListCertificates(c.UserContext(), scope, 500)
 	if err != nil {

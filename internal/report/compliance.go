@@ -135,8 +135,8 @@ func suppressSmallGroups(rows []Row, min int) {
 // Learners is the named list of one course's standings, for the roles the staff council
 // allows — as evidence that mandatory training was done, nothing more.
 func (s *Service) Learners(ctx context.Context, tenant model.Tenant, slug, status string) ([]Standing, error) {
-	if !tenant.Settings.NamedReports {
-		return nil, model.Forbidden("named lists are switched off for this municipality (setting named_reports)")
+	if err := NamedListsAllowed(tenant); err != nil {
+		return nil, err
 	}
 	switch status {
 	case "", "not_started", "in_progress", "completed", "overdue":

@@ -34,8 +34,8 @@ var ExemptionStates = []string{"all", "active", "revoked"}
 // model.ValidationError naming the parameter; a course that neither is published nor has
 // entries is model.ErrNotFound.
 func (s *Service) ExemptionsAndCompletions(ctx context.Context, tenant model.Tenant, q ExemptionQuery) ([]store.ExemptionOrCompletion, bool, error) {
-	if !tenant.Settings.NamedReports {
-		return nil, false, model.Forbidden("named lists are switched off for this municipality (setting named_reports)")
+	if err := NamedListsAllowed(tenant); err != nil {
+		return nil, false, err
 	}
 	f := store.ExemptionListFilter{Kind: q.Kind, Course: q.Course, OrgUnit: q.OrgUnit, Limit: q.Limit, AfterAt: q.AfterAt, AfterID: q.AfterID}
 	switch q.Kind {

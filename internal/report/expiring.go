@@ -18,8 +18,8 @@ type ExpiringEntry struct {
 // courses when slug is "") stops counting within the next days, soonest first. It is a named
 // list, under the same rules as Learners.
 func (s *Service) Expiring(ctx context.Context, tenant model.Tenant, slug string, days int) ([]ExpiringEntry, error) {
-	if !tenant.Settings.NamedReports {
-		return nil, model.Forbidden("named lists are switched off for this municipality (setting named_reports)")
+	if err := NamedListsAllowed(tenant); err != nil {
+		return nil, err
 	}
 	if days < 1 || days > 366 {
 		return nil, model.Invalid("days", "must be a number of days from 1 to 366")

@@ -51,8 +51,8 @@ var (
 // (Learners): only where the municipality allows named lists, only about mandatory training.
 // Who may ask is decided by the caller (hr, admin, API keys with reports:named).
 func (s *Service) LearnerExport(ctx context.Context, tenant model.Tenant, q ExportQuery) (*LearnerExport, error) {
-	if !tenant.Settings.NamedReports {
-		return nil, model.Forbidden("named lists are switched off for this municipality (setting named_reports)")
+	if err := NamedListsAllowed(tenant); err != nil {
+		return nil, err
 	}
 	f := store.LearnerExportFilter{TenantID: tenant.ID}
 	if q.Status != "" {

@@ -64,7 +64,7 @@ func (w *Web) exemptionListPage(c *fiber.Ctx) error {
 	if d.State == "" {
 		d.State = "all"
 	}
-	if !t.Settings.NamedReports {
+	if report.NamedListsAllowed(t) != nil {
 		d.Off = true
 		v.Data = d
 		return w.renderUser(c, fiber.StatusForbidden, "admin_exemptionlist", "excl.title", v)

@@ -63,7 +63,7 @@ func (w *Web) compliancePage(c *fiber.Ctx) error {
 	v.catalog, v.Lang = w.catalog, w.language(c)
 	base := "/admin/reports/" + url.PathEscape(slug)
 	d := complianceData{Slug: slug, Title: w.courseTitle(c, slug), Unit: unit, Total: rep.Total, MinGroupSize: rep.MinGroupSize,
-		NamedReports: t.Settings.NamedReports, Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
+		NamedReports: report.NamedListsAllowed(t) == nil, Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
 	if unit != "" {
 		d.Query = "?unit=" + url.QueryEscape(unit)
 		d.Crumbs = append(d.Crumbs, unitCrumb{Label: v.T("report.all_units"), Link: base})
@@ -207,7 +207,7 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 	v.catalog, v.Lang = w.catalog, w.language(c)
 	d := learnersData{Slug: slug, Title: w.courseTitle(c, slug), Unit: strings.TrimSpace(c.Query("unit")), Status: c.Query("status"),
 		Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
-	if !t.Settings.NamedReports {
+	if report.NamedListsAllowed(t) != nil {
 		d.Off = true
 		v.Title, v.Data = d.Title, d
 		return w.renderUser(c, fiber.StatusForbidden, "admin_learners", "", v)

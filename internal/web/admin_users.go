@@ -13,6 +13,7 @@ import (
 	"github.com/wachsam/wachsam/internal/identity"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/pagecursor"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -191,7 +192,7 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 		if err != nil {
 			return nil, err
 		}
-		d.NamedOff = !t.Settings.NamedReports
+		d.NamedOff = report.NamedListsAllowed(t) != nil
 		if !d.NamedOff {
 			obs, err := w.store.UserObligations(c.UserContext(), person.ID, w.store.Now())
 			if err != nil {

@@ -1,0 +1,69 @@
+package report
+
+import (
+	"context"
+
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
+)
+
+// NamedListsAllowed is the municipality's rule on named lists, kept in this one place: every
+// list that names people (the named list and its export, the expiring certificates, the
+// exemptions and manual completions in every form) asks it before reading anything, and the
+// pages ask it to decide whether to show names at all. While the setting named_reports is off
+// it answers model.ErrForbidden with a detail the API hands on as its problem body. Who may ask
+// (hr, admin, API keys with reports:named, never operators) and the audit entry stay with the
+// caller.
+func NamedListsAllowed(tenant model.Tenant) error {
+	if !tenant.Settings.NamedReports {
+		return model.Forbidden("named lists are switched off in this municipality's settings (named_reports)")
+	}
+	return nil
+}
+
+// The audit actions of the per-course lists of exemptions and manual completions (and of the
+// API's lists of each kind across courses), one entry per view, named like the other named
+// lists (report.learners, report.exemptions_and_completions).
+const (
+	AuditExemptionList  = "report.exemptions"
+	AuditCompletionList = "report.manual_completions"
+)
+
+// Exemptions is the municipality's exemptions, newest first, revoked ones included (they are
+// evidence): of one course, or of every course when slug is "". A named list: refused while
+// named lists are off (NamedListsAllowed).
+func (s *Service) Exemptions(ctx context.Context, tenant model.Tenant, slug string) ([]store.Exemption, error) {
+	if err := NamedListsAllowed(tenant); err != nil {
+		return nil, err
+	}
+	rows, err := s.store.ListExemptions(ctx, store.TenantScope(tenant.ID))
+	if err != nil || slug == "" {
+		return rows, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if r.CourseSlug == slug {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// ManualCompletions is the municipality's manual completions, newest first, revoked ones
+// included: of one course, or of every course when slug is "". A named list, like Exemptions.
+func (s *Service) ManualCompletions(ctx context.Context, tenant model.Tenant, slug string) ([]store.ManualCompletion, error) {
+	if err := NamedListsAllowed(tenant); err != nil {
+		return nil, err
+	}
+	rows, err := s.store.ListManualCompletions(ctx, store.TenantScope(tenant.ID))
+	if err != nil || slug == "" {
+		return rows, err
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if r.CourseSlug == slug {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
