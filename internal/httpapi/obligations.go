@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -8,6 +9,7 @@ import (
 	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
@@ -77,13 +79,19 @@ func (a *API) createExemption(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(exemptionOf(created))
 }
 
+// listExemptions lists the municipality's exemptions with names and reasons: a named list, so
+// it is refused while named lists are off (report.NamedListsAllowed) and every answer is
+// audited as report.exemptions, like the list across courses.
 func (a *API) listExemptions(c *fiber.Ctx) error {
-	scope, err := httpx.ScopeOf(c, a.Store)
+	t, err := a.scopedTenant(c)
 	if err != nil {
 		return err
 	}
-	rows, err := a.Store.ListExemptions(c.UserContext(), scope)
+	rows, err := a.Reports.Exemptions(c.UserContext(), t, "")
 	if err != nil {
+		return err
+	}
+	if err := a.auditNamedList(c, t, report.AuditExemptionList, len(rows)); err != nil {
 		return err
 	}
 	out := make([]exemptionJSON, len(rows))
@@ -132,13 +140,18 @@ func (a *API) createManualCompletion(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(manualCompletionOf(created))
 }
 
+// listManualCompletions lists the municipality's manual completions with names and notes, under
+// the same rules as listExemptions; audited as report.manual_completions.
 func (a *API) listManualCompletions(c *fiber.Ctx) error {
-	scope, err := httpx.ScopeOf(c, a.Store)
+	t, err := a.scopedTenant(c)
 	if err != nil {
 		return err
 	}
-	rows, err := a.Store.ListManualCompletions(c.UserContext(), scope)
+	rows, err := a.Reports.ManualCompletions(c.UserContext(), t, "")
 	if err != nil {
+		return err
+	}
+	if err := a.auditNamedList(c, t, report.AuditCompletionList, len(rows)); err != nil {
 		return err
 	}
 	out := make([]manualCompletionJSON, len(rows))
@@ -147,6 +160,13 @@ func (a *API) listManualCompletions(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
+}
+
+// auditNamedList writes that the caller was handed one of the lists of exemptions or manual
+// completions across courses, with how many entries it held; it is written before the answer,
+// so that no list goes out unrecorded.
+func (a *API) auditNamedList(c *fiber.Ctx, t model.Tenant, action string, entries int) error {
+	return a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, action, "", map[string]string{"entries": strconv.Itoa(entries)})
 }
 
 // revokeManualCompletion withdraws a completion recorded in error; it stays on record.
