@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,14 +12,19 @@ import (
 	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/report"
 	"github.com/wachsam/wachsam/internal/store"
 )
 
 // Exemptions and manual completions of one mandatory course: who is released from it and why,
 // who did it in person and when. The pages read forms into the requests of package assignment,
 // which checks, stores and audits them exactly as for the API; a person is named by e-mail
-// address here (the API takes the user id). Both lists show revoked entries too, because they
-// are evidence.
+// address here (the API takes the user id), typed in, so the forms need no list of people.
+// Both lists show revoked entries too, because they are evidence. They name people and their
+// reasons, so they are named lists: shown only where the municipality allows named lists
+// (report.NamedListsAllowed, the rule every named list asks) and each view written to the audit
+// log as report.exemptions or report.manual_completions. While named lists are off the page
+// says so, lists nobody, and the form keeps working: recording is an act, audited on its own.
 
 // exceptionRow is an exemption or a manual completion as the lists show it.
 type exceptionRow struct {
@@ -38,6 +44,7 @@ type exceptionForm struct {
 
 type exceptionsData struct {
 	Slug, Title     string
+	Off             bool // the municipality does not allow named lists: no entries shown
 	Active, Revoked []exceptionRow
 	Form            exceptionForm
 	Errors          map[string]string // field → message key
@@ -46,16 +53,16 @@ type exceptionsData struct {
 }
 
 // exceptionCourse is the published course of the URL (404 otherwise) and the municipality.
-func (w *Web) exceptionCourse(c *fiber.Ctx) (string, store.Scope, error) {
-	_, scope, err := w.adminTenant(c)
+func (w *Web) exceptionCourse(c *fiber.Ctx) (string, model.Tenant, store.Scope, error) {
+	t, scope, err := w.adminTenant(c)
 	if err != nil {
-		return "", store.Scope{}, err
+		return "", model.Tenant{}, store.Scope{}, err
 	}
 	slug := c.Params("slug")
 	if _, err := w.courses.Get(slug, false); err != nil {
-		return "", store.Scope{}, model.ErrNotFound
+		return "", model.Tenant{}, store.Scope{}, model.ErrNotFound
 	}
-	return slug, scope, nil
+	return slug, t, scope, nil
 }
 
 // names resolves the ids of the people who decided or revoked to names; someone who is not
@@ -74,35 +81,54 @@ func (w *Web) names(c *fiber.Ctx, scope store.Scope, ids ...string) map[string]s
 	return out
 }
 
-func (w *Web) exceptionsView(c *fiber.Ctx, scope store.Scope, slug string, exemptions bool, form exceptionForm, errs map[string]string) (*View, error) {
+// exceptionsView is the course's page of exemptions or manual completions with the form (as
+// filled in, with its problems). Showing the list is a view of a named list: audited here, so
+// that the page after a refused form is recorded too; nothing is read or audited while named
+// lists are off.
+func (w *Web) exceptionsView(c *fiber.Ctx, t model.Tenant, scope store.Scope, slug string, exemptions bool, form exceptionForm, errs map[string]string) (*View, error) {
 	d := exceptionsData{Slug: slug, Title: w.courseTitle(c, slug), Form: form, Errors: errs, MaxText: assignment.MaxText,
 		Today: w.store.Now().In(model.Berlin).Format(time.DateOnly)}
+	v := &View{Data: &d}
+	v.catalog, v.Lang = w.catalog, w.language(c)
+	if exemptions {
+		v.Title = v.T("exc.exemptions_title", d.Title)
+	} else {
+		v.Title = v.T("exc.completions_title", d.Title)
+	}
 	var rows []exceptionRow
 	var ids []string
+	action := report.AuditExemptionList
 	if exemptions {
-		list, err := w.store.ListExemptions(c.UserContext(), scope)
-		if err != nil {
+		list, err := w.reports.Exemptions(c.UserContext(), t, slug)
+		if errors.Is(err, model.ErrForbidden) {
+			d.Off = true
+			return v, nil
+		} else if err != nil {
 			return nil, err
 		}
 		for _, e := range list {
-			if e.CourseSlug == slug {
-				rows = append(rows, exceptionRow{ID: e.ID, Person: e.UserName, Text: e.Reason, By: e.CreatedBy, At: e.CreatedAt, RevokedAt: e.RevokedAt, RevokedBy: e.RevokedBy})
-				ids = append(ids, e.CreatedBy, e.RevokedBy)
-			}
+			rows = append(rows, exceptionRow{ID: e.ID, Person: e.UserName, Text: e.Reason, By: e.CreatedBy, At: e.CreatedAt, RevokedAt: e.RevokedAt, RevokedBy: e.RevokedBy})
+			ids = append(ids, e.CreatedBy, e.RevokedBy)
 		}
 	} else {
-		list, err := w.store.ListManualCompletions(c.UserContext(), scope)
-		if err != nil {
+		action = report.AuditCompletionList
+		list, err := w.reports.ManualCompletions(c.UserContext(), t, slug)
+		if errors.Is(err, model.ErrForbidden) {
+			d.Off = true
+			return v, nil
+		} else if err != nil {
 			return nil, err
 		}
 		for _, m := range list {
-			if m.CourseSlug == slug {
-				day := m.CompletedAt
-				rows = append(rows, exceptionRow{ID: m.ID, Person: m.UserName, Text: m.Note, By: m.RecordedBy, At: m.RecordedAt, Day: &day,
-					ValidUntil: m.ValidUntil, RevokedAt: m.RevokedAt, RevokedBy: m.RevokedBy})
-				ids = append(ids, m.RecordedBy, m.RevokedBy)
-			}
+			day := m.CompletedAt
+			rows = append(rows, exceptionRow{ID: m.ID, Person: m.UserName, Text: m.Note, By: m.RecordedBy, At: m.RecordedAt, Day: &day,
+				ValidUntil: m.ValidUntil, RevokedAt: m.RevokedAt, RevokedBy: m.RevokedBy})
+			ids = append(ids, m.RecordedBy, m.RevokedBy)
 		}
+	}
+	details := map[string]string{"entries": strconv.Itoa(len(rows)), "via": "page"}
+	if err := w.identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, action, slug, details); err != nil {
+		return nil, err
 	}
 	names := w.names(c, scope, ids...)
 	for _, r := range rows {
@@ -112,13 +138,6 @@ func (w *Web) exceptionsView(c *fiber.Ctx, scope store.Scope, slug string, exemp
 		} else {
 			d.Revoked = append(d.Revoked, r)
 		}
-	}
-	v := &View{Data: d}
-	v.catalog, v.Lang = w.catalog, w.language(c)
-	if exemptions {
-		v.Title = v.T("exc.exemptions_title", d.Title)
-	} else {
-		v.Title = v.T("exc.completions_title", d.Title)
 	}
 	return v, nil
 }
@@ -137,11 +156,11 @@ func exceptionsTemplate(exemptions bool) string {
 
 // exceptionsPage lists the course's exemptions or manual completions with the form to add one.
 func (w *Web) exceptionsPage(c *fiber.Ctx, exemptions bool) error {
-	slug, scope, err := w.exceptionCourse(c)
+	slug, t, scope, err := w.exceptionCourse(c)
 	if err != nil {
 		return err
 	}
-	v, err := w.exceptionsView(c, scope, slug, exemptions, exceptionForm{}, nil)
+	v, err := w.exceptionsView(c, t, scope, slug, exemptions, exceptionForm{}, nil)
 	if err != nil {
 		return err
 	}
@@ -157,7 +176,7 @@ func (w *Web) exceptionsPage(c *fiber.Ctx, exemptions bool) error {
 // createException reads the form into package assignment's request; each problem is shown at
 // its field with what to fix.
 func (w *Web) createException(c *fiber.Ctx, exemptions bool) error {
-	slug, scope, err := w.exceptionCourse(c)
+	slug, t, scope, err := w.exceptionCourse(c)
 	if err != nil {
 		return err
 	}
@@ -208,7 +227,10 @@ func (w *Web) createException(c *fiber.Ctx, exemptions bool) error {
 	default:
 		return err
 	}
-	v, err := w.exceptionsView(c, scope, slug, exemptions, f, errs)
+	if errs["email"] == "exc.err.already_exempt" && report.NamedListsAllowed(t) != nil {
+		errs["email"] = "exc.err.already_exempt_off" // the page cannot show the exemption to revoke
+	}
+	v, err := w.exceptionsView(c, t, scope, slug, exemptions, f, errs)
 	if err != nil {
 		return err
 	}
@@ -229,7 +251,7 @@ func (w *Web) revokeCompletion(c *fiber.Ctx) error { return w.revokeException(c,
 // revokeException revokes one entry of the course and municipality: another municipality's,
 // or one of another course, is 404 like a missing one.
 func (w *Web) revokeException(c *fiber.Ctx, exemptions bool) error {
-	slug, scope, err := w.exceptionCourse(c)
+	slug, _, scope, err := w.exceptionCourse(c)
 	if err != nil {
 		return err
 	}
