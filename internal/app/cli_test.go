@@ -284,6 +284,18 @@ func TestUserImportCommand(t *testing.T) {
 	if code, _, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", filepath.Join(dir, "missing.csv")); code != 1 || !strings.Contains(errOut, "cannot open") {
 		t.Errorf("missing file: %d %q", code, errOut)
 	}
+	// A file that cannot be imported at all: the reason in English, with its line where it has
+	// one, as before file errors had codes.
+	for name, c := range map[string]struct{ content, message string }{
+		"staff.xlsx": {"PK\x03\x04\x14\x00\x06\x00", `this is an Excel workbook (.xlsx) or another ZIP file, not a CSV file; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
+		"twice.csv":  {"Vorname;Nachname;E-Mail;Mail\n", `line 1: columns 3 ("E-Mail") and 4 ("Mail") both hold the e-mail address; delete or rename one of them`},
+	} {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(c.content), 0o600)
+		if code, out, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", path); code != 1 || out != "" || !strings.HasSuffix(errOut, "wachsam: "+path+": "+c.message+"\n") {
+			t.Errorf("%s: %d %q %q", name, code, out, errOut)
+		}
+	}
 }
 
 // dev seed makes a municipality with staff in org units, every course assigned to everybody,

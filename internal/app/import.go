@@ -36,7 +36,14 @@ func userImport(ctx context.Context, args []string, io IO) error {
 			return fmt.Errorf("cannot open %s: %w", rest[0], errors.Unwrap(err))
 		}
 		defer f.Close()
+		id, err := identityFor(cfg, st, log)
+		if err != nil {
+			return err
+		}
 		parsed, err := staffimport.Parse(f, int64(cfg.MaxImportBytes))
+		if fe := (*staffimport.FileError)(nil); errors.As(err, &fe) {
+			return fmt.Errorf("%s: %s", rest[0], id.ImportFileMessage(fe))
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", rest[0], err)
 		}
@@ -44,10 +51,6 @@ func userImport(ctx context.Context, args []string, io IO) error {
 		if errors.Is(err, model.ErrNotFound) {
 			return fmt.Errorf("there is no municipality with the slug %q", *tenant)
 		} else if err != nil {
-			return err
-		}
-		id, err := identityFor(cfg, st, log)
-		if err != nil {
 			return err
 		}
 		opts := identity.ImportOptions{DryRun: *dryRun, SkipInvalid: *skipInvalid, DeactivateMissing: *deactivate}

@@ -41,8 +41,13 @@ func (a *API) importUsers(c *fiber.Ctx) error {
 		opts.Invite = a.Notify.Invite
 	}
 	parsed, err := staffimport.Parse(bytes.NewReader(c.Body()), int64(a.MaxImportBytes))
-	if errors.Is(err, staffimport.ErrTooLarge) {
-		return fiber.NewError(fiber.StatusRequestEntityTooLarge, err.Error())
+	if fe := (*staffimport.FileError)(nil); errors.As(err, &fe) {
+		// The English message as the command line prints it.
+		msg := a.Identity.ImportFileMessage(fe)
+		if errors.Is(err, staffimport.ErrTooLarge) {
+			return fiber.NewError(fiber.StatusRequestEntityTooLarge, msg)
+		}
+		return model.Invalid("file", msg)
 	}
 	if err != nil {
 		return model.Invalid("file", err.Error())

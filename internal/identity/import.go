@@ -240,10 +240,16 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 // importProblem adds the English text to a problem. English, because the API's errors are
 // English throughout; the pages write the problem in their own language from its code.
 func (s *Service) importProblem(p staffimport.Problem) ImportProblem {
-	return ImportProblem{Problem: p, Message: p.Text(func(key string, args ...any) string {
-		return s.messages.T("en", key, args...)
-	})}
+	return ImportProblem{Problem: p, Message: p.Text(s.english)}
 }
+
+// ImportFileMessage is why a file cannot be imported at all, as the API and the command line
+// report it: in English, with the line where there is one ("line 1: …"). The upload page writes
+// the same error in its own language from its code.
+func (s *Service) ImportFileMessage(fe *staffimport.FileError) string { return fe.Text(s.english) }
+
+// english looks up an entry of the English catalogue.
+func (s *Service) english(key string, args ...any) string { return s.messages.T("en", key, args...) }
 
 // problemLines counts the distinct lines with problems (a row may have several).
 func problemLines(problems []staffimport.Problem) map[int]bool {

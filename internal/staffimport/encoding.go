@@ -14,8 +14,6 @@ const (
 	EncodingWindows1252 = "windows-1252"
 )
 
-const saveAsUTF8 = `in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`
-
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
 // decode turns the file into UTF-8 text. Excel's "CSV UTF-8" writes a BOM; its plain "CSV"
@@ -37,13 +35,13 @@ func decode(data []byte) (text, encoding string, err error) {
 	// come out with garbled umlauts whichever way it is read; names on certificates must not.
 	badLine, multibyte := scanUTF8(data)
 	if encoding == EncodingUTF8BOM || multibyte {
-		return "", "", fileError(badLine, "the file mixes text encodings: this line is not UTF-8 while others are, so umlauts would come out garbled; %s", saveAsUTF8)
+		return "", "", fileError(badLine, FileErrMixedEncodings)
 	}
 	// Every byte has a Windows-1252 reading (the five unassigned ones become U+FFFD, which the
 	// row checks report), so this cannot fail.
 	out, err := charmap.Windows1252.NewDecoder().Bytes(data)
 	if err != nil {
-		return "", "", fileError(0, "the file cannot be decoded as Windows-1252; %s", saveAsUTF8)
+		return "", "", fileError(0, FileErrNotWindows1252)
 	}
 	return string(out), EncodingWindows1252, nil
 }
@@ -52,13 +50,13 @@ func decode(data []byte) (text, encoding string, err error) {
 func sniffBinary(data []byte) error {
 	switch {
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
-		return fileError(0, "this is an Excel workbook (.xlsx) or another ZIP file, not a CSV file; %s", saveAsUTF8)
+		return fileError(0, FileErrXLSX)
 	case bytes.HasPrefix(data, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
-		return fileError(0, "this is an old Excel workbook (.xls), not a CSV file; %s", saveAsUTF8)
+		return fileError(0, FileErrXLS)
 	case bytes.HasPrefix(data, []byte("\xFF\xFE")), bytes.HasPrefix(data, []byte("\xFE\xFF")):
-		return fileError(0, `the file is saved as UTF-16 ("Unicode text"); %s`, saveAsUTF8)
+		return fileError(0, FileErrUTF16)
 	case bytes.IndexByte(data, 0) >= 0:
-		return fileError(0, "the file is not a CSV text file (it contains zero bytes); %s", saveAsUTF8)
+		return fileError(0, FileErrBinary)
 	}
 	return nil
 }

@@ -45,8 +45,12 @@ func FuzzParse(f *testing.F) {
 			if !errors.As(err, &fe) {
 				t.Fatalf("error %v (%T) is not a *FileError", err, err)
 			}
-			if fe.Message == "" || !utf8.ValidString(fe.Message) {
-				t.Fatalf("bad error message %q", fe.Message)
+			for _, lang := range []string{"en", "de"} {
+				text := fe.Text(in(t, lang))
+				if text == "" || !utf8.ValidString(text) {
+					t.Fatalf("bad error message %q", text)
+				}
+				wellFormed(t, fe.Code, fe.Args, text)
 			}
 			return
 		}
@@ -88,8 +92,8 @@ func checkInvariants(t *testing.T, p *Parsed) {
 		if !strings.HasPrefix(text, fmt.Sprintf("line %d: ", pr.Line)) || !utf8.ValidString(text) {
 			t.Fatalf("bad message %q", text)
 		}
-		wellFormed(t, pr, text)
-		wellFormed(t, pr, pr.Text(in(t, "de")))
+		wellFormed(t, pr.Code, pr.Args, text)
+		wellFormed(t, pr.Code, pr.Args, pr.Text(in(t, "de")))
 	}
 	emails, numbers := map[string]bool{}, map[string]bool{}
 	last = 0

@@ -3,7 +3,7 @@ package staffimport
 import (
 	"encoding/csv"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -25,9 +25,6 @@ const (
 // columnNames are the canonical names reported in Parsed.Columns and Problem.Field; they are
 // the JSON names the rest of Wachsam uses for a user's fields.
 var columnNames = [numColumns]string{"employee_number", "first_name", "last_name", "email", "org_unit"}
-
-// columnLabels name the columns in messages.
-var columnLabels = [numColumns]string{"employee number", "first name", "last name", "e-mail address", "organisation unit"}
 
 // required are the columns a file must have: without them nobody can log in or be addressed.
 var required = []column{colFirstName, colLastName, colEmail}
@@ -125,13 +122,11 @@ func readHeader(text string, want rune, lineOffset int) (header, error) {
 	if widest.fields == nil {
 		var pe *csv.ParseError
 		if errors.As(firstErr, &pe) {
-			return header{}, fileError(pe.StartLine+lineOffset, `the header line has a misplaced quote mark ("); it should name the columns, e.g. Vorname;Nachname;E-Mail`)
+			return header{}, fileError(pe.StartLine+lineOffset, FileErrHeaderQuote)
 		}
-		return header{}, fileError(0, "the file has no header line; the first line must name the columns, e.g. Vorname;Nachname;E-Mail")
+		return header{}, fileError(0, FileErrNoHeader)
 	}
-	return header{}, fileError(widest.line,
-		"no known column names in the header (found %s); the first line must name the columns, e.g. Vorname;Nachname;E-Mail;Personalnummer;Organisationseinheit",
-		quoteList(widest.fields))
+	return header{}, fileError(widest.line, FileErrNoKnownColumns, quoteList(widest.fields))
 }
 
 // layout says where each column is in a record.
@@ -172,15 +167,14 @@ func newLayout(fields []string, line int) (*layout, error) {
 		}
 	}
 
-	var missing []string
+	var missing List
 	for _, c := range required {
 		if l.pos[c] < 0 {
-			missing = append(missing, columnLabels[c]+` ("`+exampleHeaders[c]+`")`)
+			missing = append(missing, c.example())
 		}
 	}
 	if missing != nil {
-		return nil, fileError(line, "the header has no column for the %s; headers found: %s; rename the columns or add the missing ones",
-			strings.Join(missing, ", "), quoteList(fields))
+		return nil, fileError(line, FileErrColumnsMissing, missing, quoteList(fields))
 	}
 
 	used := make([]bool, len(fields))
@@ -204,8 +198,14 @@ func newLayout(fields []string, line int) (*layout, error) {
 	return l, nil
 }
 
-// exampleHeaders are suggested in messages.
-var exampleHeaders = [numColumns]string{`Personalnummer" or "employee_id`, `Vorname" or "first_name`, `Nachname" or "last_name`, `E-Mail" or "email`, `Organisationseinheit" or "org_unit`}
+// exampleHeaders are suggested in messages: the German header and the English one.
+var exampleHeaders = [numColumns][2]string{{"Personalnummer", "employee_id"}, {"Vorname", "first_name"}, {"Nachname", "last_name"}, {"E-Mail", "email"}, {"Organisationseinheit", "org_unit"}}
+
+// example names a column with the headers that would do, such as `first name ("Vorname" or
+// "first_name")`, for the message about a missing column.
+func (c column) example() Phrase {
+	return Phrase{"column_example", []any{c.word(), strconv.Quote(exampleHeaders[c][0]), strconv.Quote(exampleHeaders[c][1])}}
+}
 
 func (l *layout) columnAt(i int) column {
 	for c, p := range l.pos {
@@ -217,12 +217,12 @@ func (l *layout) columnAt(i int) column {
 }
 
 func duplicateColumn(line int, c column, fields []string, a, b int) error {
-	return fileError(line, "columns %d (%s) and %d (%s) both hold the %s; delete or rename one of them",
-		a+1, show(fields[a]), b+1, show(fields[b]), columnLabels[c])
+	return fileError(line, FileErrColumnTwice, a+1, show(fields[a]), b+1, show(fields[b]), c.word())
 }
 
-// quoteList shows header texts in a message, at most 20 so a garbage header stays readable.
-func quoteList(fields []string) string {
+// quoteList shows header texts in a message, at most 20 so a garbage header stays readable: a
+// string, or with more a Phrase that adds how many more there are.
+func quoteList(fields []string) any {
 	const max = 20
 	parts := make([]string, 0, min(len(fields), max))
 	for i, f := range fields {
@@ -233,7 +233,7 @@ func quoteList(fields []string) string {
 	}
 	s := strings.Join(parts, ", ")
 	if len(fields) > max {
-		s += fmt.Sprintf(" and %d more", len(fields)-max)
+		return Phrase{"more_headers", []any{s, len(fields) - max}}
 	}
 	return s
 }

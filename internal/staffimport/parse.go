@@ -40,33 +40,6 @@ type Parsed struct {
 	Ignored   []string  // headers of columns Parse does not know, in file order; not an error
 }
 
-// Errors a *FileError unwraps to, for callers that map them to HTTP statuses.
-var (
-	ErrTooLarge    = errors.New("staffimport: file too large")
-	ErrInvalidFile = errors.New("staffimport: file cannot be imported")
-)
-
-// FileError says why a whole file cannot be imported. Its message is English, safe to show to
-// the user and says what to do.
-type FileError struct {
-	Line    int // 0 when the problem is not tied to one line
-	Message string
-	kind    error
-}
-
-func (e *FileError) Error() string { return e.Message }
-
-// Unwrap returns ErrTooLarge or ErrInvalidFile.
-func (e *FileError) Unwrap() error { return e.kind }
-
-func fileError(line int, format string, args ...any) *FileError {
-	msg := fmt.Sprintf(format, args...)
-	if line > 0 {
-		msg = fmt.Sprintf("line %d: %s", line, msg)
-	}
-	return &FileError{Line: line, Message: msg, kind: ErrInvalidFile}
-}
-
 // Parse reads a whole CSV staff list of at most maxBytes bytes (maxBytes <= 0 means
 // DefaultMaxBytes).
 //
@@ -89,7 +62,7 @@ func Parse(r io.Reader, maxBytes int64) (*Parsed, error) {
 	}
 	text = normaliseLineEnds(text)
 	if strings.TrimSpace(text) == "" {
-		return nil, fileError(0, "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail")
+		return nil, fileError(0, FileErrEmpty)
 	}
 	text, lineOffset, sepDelim := stripSepLine(text)
 	if err := checkWidth(text, lineOffset); err != nil {
@@ -111,7 +84,7 @@ func Parse(r io.Reader, maxBytes int64) (*Parsed, error) {
 
 	cr := newCSVReader(text, hdr.delim)
 	if _, err := cr.Read(); err != nil { // the header again; readHeader has read it before
-		return nil, fileError(hdr.line, "the header line cannot be read: %v", err)
+		return nil, fileError(hdr.line, FileErrHeaderUnreadable, err.Error())
 	}
 	for {
 		rec, err := cr.Read()
@@ -121,7 +94,7 @@ func Parse(r io.Reader, maxBytes int64) (*Parsed, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if !errors.As(err, &pe) {
-				return nil, fileError(0, "the file cannot be read as CSV: %v", err)
+				return nil, fileError(0, FileErrUnreadable, err.Error())
 			}
 			// encoding/csv skips the rest of the broken record and carries on with the next line,
 			// so one stray quote costs only the lines it swallowed.
@@ -163,25 +136,9 @@ func readLimited(r io.Reader, maxBytes int64) ([]byte, error) {
 		return nil, fmt.Errorf("staffimport: reading the file: %w", err)
 	}
 	if int64(len(data)) > maxBytes {
-		return nil, &FileError{
-			Message: fmt.Sprintf("the file is larger than the limit of %s; split the staff list into smaller files", formatBytes(maxBytes)),
-			kind:    ErrTooLarge,
-		}
+		return nil, &FileError{Code: FileErrTooLarge, Args: []any{sizePhrase(maxBytes)}, kind: ErrTooLarge}
 	}
 	return data, nil
-}
-
-func formatBytes(n int64) string {
-	switch {
-	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MB", n>>20)
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB (%d bytes)", float64(n)/(1<<20), n)
-	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KB", n>>10)
-	default:
-		return fmt.Sprintf("%d bytes", n)
-	}
 }
 
 // maxSeparators bounds the delimiters on one line. encoding/csv spends some 40 bytes per
@@ -198,7 +155,7 @@ func checkWidth(text string, lineOffset int) error {
 			line, n = line+1, 0
 		case ';', ',', '\t':
 			if n++; n > maxSeparators {
-				return fileError(line+lineOffset, "has more than %d delimiters (;, comma or tab), but a staff list needs only one per column; check that this is the right file", maxSeparators)
+				return fileError(line+lineOffset, FileErrTooManyDelimiters, maxSeparators)
 			}
 		}
 	}

@@ -172,53 +172,54 @@ func TestParseFileErrors(t *testing.T) {
 		in       string
 		maxBytes int64
 		kind     error
+		code     string
 		line     int
-		message  string
+		message  string // in English, as the API and the command line report it
 	}{
-		{"empty", "", 0, ErrInvalidFile, 0, "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail"},
-		{"only a BOM and line breaks", "\uFEFF\r\n\r\n", 0, ErrInvalidFile, 0, "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail"},
-		{"only a sep= line", "sep=;\r\n", 0, ErrInvalidFile, 0, "the file has no header line; the first line must name the columns, e.g. Vorname;Nachname;E-Mail"},
+		{"empty", "", 0, ErrInvalidFile, FileErrEmpty, 0, "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail"},
+		{"only a BOM and line breaks", "\uFEFF\r\n\r\n", 0, ErrInvalidFile, FileErrEmpty, 0, "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail"},
+		{"only a sep= line", "sep=;\r\n", 0, ErrInvalidFile, FileErrNoHeader, 0, "the file has no header line; the first line must name the columns, e.g. Vorname;Nachname;E-Mail"},
 		{
-			"missing required column", file("\n", "Vorname;Nachname;Mail privat;Telefon", "Eva;Kühn;eva@x.de;1"), 0, ErrInvalidFile, 1,
+			"missing required column", file("\n", "Vorname;Nachname;Mail privat;Telefon", "Eva;Kühn;eva@x.de;1"), 0, ErrInvalidFile, FileErrColumnsMissing, 1,
 			`line 1: the header has no column for the e-mail address ("E-Mail" or "email"); headers found: "Vorname", "Nachname", "Mail privat", "Telefon"; rename the columns or add the missing ones`,
 		},
 		{
-			"two missing required columns", "email,name\n", 0, ErrInvalidFile, 1,
+			"two missing required columns", "email,name\n", 0, ErrInvalidFile, FileErrColumnsMissing, 1,
 			`line 1: the header has no column for the first name ("Vorname" or "first_name"); headers found: "email", "name"; rename the columns or add the missing ones`,
 		},
 		{
-			"missing columns after a sep= line", "sep=;\nE-Mail\n", 0, ErrInvalidFile, 2,
+			"missing columns after a sep= line", "sep=;\nE-Mail\n", 0, ErrInvalidFile, FileErrColumnsMissing, 2,
 			`line 2: the header has no column for the first name ("Vorname" or "first_name"), last name ("Nachname" or "last_name"); headers found: "E-Mail"; rename the columns or add the missing ones`,
 		},
 		{
-			"no header at all", file("\n", "Eva;Kühn;eva@x.de", "Max;Mann;max@x.de"), 0, ErrInvalidFile, 1,
+			"no header at all", file("\n", "Eva;Kühn;eva@x.de", "Max;Mann;max@x.de"), 0, ErrInvalidFile, FileErrNoKnownColumns, 1,
 			`line 1: no known column names in the header (found "Eva", "Kühn", "eva@x.de"); the first line must name the columns, e.g. Vorname;Nachname;E-Mail;Personalnummer;Organisationseinheit`,
 		},
 		{
-			"broken quote in the header", "\"Vorname;Nachname\"x;E-Mail\n", 0, ErrInvalidFile, 1,
+			"broken quote in the header", "\"Vorname;Nachname\"x;E-Mail\n", 0, ErrInvalidFile, FileErrHeaderQuote, 1,
 			`line 1: the header line has a misplaced quote mark ("); it should name the columns, e.g. Vorname;Nachname;E-Mail`,
 		},
 		{
-			"the same column twice", "Vorname;Nachname;E-Mail;E-Mail-Adresse\n", 0, ErrInvalidFile, 1,
+			"the same column twice", "Vorname;Nachname;E-Mail;E-Mail-Adresse\n", 0, ErrInvalidFile, FileErrColumnTwice, 1,
 			`line 1: columns 3 ("E-Mail") and 4 ("E-Mail-Adresse") both hold the e-mail address; delete or rename one of them`,
 		},
 		{
-			`"Name" twice`, "Vorname;Name;E-Mail;Name\n", 0, ErrInvalidFile, 1,
+			`"Name" twice`, "Vorname;Name;E-Mail;Name\n", 0, ErrInvalidFile, FileErrColumnTwice, 1,
 			`line 1: columns 2 ("Name") and 4 ("Name") both hold the last name; delete or rename one of them`,
 		},
-		{"over maxBytes", "Vorname;Nachname;E-Mail\n" + strings.Repeat("x", 2000), 1024, ErrTooLarge, 0, "the file is larger than the limit of 1 KB; split the staff list into smaller files"},
-		{"over a limit in MB", strings.Repeat("x", 3<<20), 2 << 20, ErrTooLarge, 0, "the file is larger than the limit of 2 MB; split the staff list into smaller files"},
-		{"over an odd limit", strings.Repeat("x", 1000), 999, ErrTooLarge, 0, "the file is larger than the limit of 999 bytes; split the staff list into smaller files"},
-		{"Excel workbook", "PK\x03\x04\x14\x00\x06\x00", 0, ErrInvalidFile, 0, `this is an Excel workbook (.xlsx) or another ZIP file, not a CSV file; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
-		{"old Excel workbook", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00", 0, ErrInvalidFile, 0, `this is an old Excel workbook (.xls), not a CSV file; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
-		{"UTF-16", "\xFF\xFEV\x00o\x00", 0, ErrInvalidFile, 0, `the file is saved as UTF-16 ("Unicode text"); in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
-		{"binary", "Vorname\x00;Nachname", 0, ErrInvalidFile, 0, `the file is not a CSV text file (it contains zero bytes); in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
+		{"over maxBytes", "Vorname;Nachname;E-Mail\n" + strings.Repeat("x", 2000), 1024, ErrTooLarge, FileErrTooLarge, 0, "the file is larger than the limit of 1 KB; split the staff list into smaller files"},
+		{"over a limit in MB", strings.Repeat("x", 3<<20), 2 << 20, ErrTooLarge, FileErrTooLarge, 0, "the file is larger than the limit of 2 MB; split the staff list into smaller files"},
+		{"over an odd limit", strings.Repeat("x", 1000), 999, ErrTooLarge, FileErrTooLarge, 0, "the file is larger than the limit of 999 bytes; split the staff list into smaller files"},
+		{"Excel workbook", "PK\x03\x04\x14\x00\x06\x00", 0, ErrInvalidFile, FileErrXLSX, 0, `this is an Excel workbook (.xlsx) or another ZIP file, not a CSV file; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
+		{"old Excel workbook", "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\x00\x00", 0, ErrInvalidFile, FileErrXLS, 0, `this is an old Excel workbook (.xls), not a CSV file; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
+		{"UTF-16", "\xFF\xFEV\x00o\x00", 0, ErrInvalidFile, FileErrUTF16, 0, `the file is saved as UTF-16 ("Unicode text"); in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
+		{"binary", "Vorname\x00;Nachname", 0, ErrInvalidFile, FileErrBinary, 0, `the file is not a CSV text file (it contains zero bytes); in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
 		{
-			"UTF-8 and Windows-1252 mixed", "Vorname;Nachname;E-Mail\nJürgen;Kühn;j@x.de\nEva;M\xFCller;e@x.de\n", 0, ErrInvalidFile, 3,
+			"UTF-8 and Windows-1252 mixed", "Vorname;Nachname;E-Mail\nJürgen;Kühn;j@x.de\nEva;M\xFCller;e@x.de\n", 0, ErrInvalidFile, FileErrMixedEncodings, 3,
 			`line 3: the file mixes text encodings: this line is not UTF-8 while others are, so umlauts would come out garbled; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`,
 		},
 		{
-			"BOM but not UTF-8", "\uFEFFVorname;Nachname;E-Mail\nEva;M\xFCller;e@x.de\n", 0, ErrInvalidFile, 2,
+			"BOM but not UTF-8", "\uFEFFVorname;Nachname;E-Mail\nEva;M\xFCller;e@x.de\n", 0, ErrInvalidFile, FileErrMixedEncodings, 2,
 			`line 2: the file mixes text encodings: this line is not UTF-8 while others are, so umlauts would come out garbled; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`,
 		},
 	}
@@ -233,9 +234,10 @@ func TestParseFileErrors(t *testing.T) {
 			if !errors.As(err, &fe) || !errors.Is(err, tt.kind) {
 				t.Fatalf("error %v (%T) is not a *FileError of kind %v", err, err, tt.kind)
 			}
-			if fe.Line != tt.line || fe.Message != tt.message || err.Error() != tt.message {
-				t.Errorf("got line %d, %q\nwant line %d, %q", fe.Line, fe.Message, tt.line, tt.message)
+			if got := fe.Text(in(t, "en")); fe.Line != tt.line || fe.Code != tt.code || got != tt.message {
+				t.Errorf("got line %d, %s, %q\nwant line %d, %s, %q", fe.Line, fe.Code, got, tt.line, tt.code, tt.message)
 			}
+			wellFormed(t, fe.Code, fe.Args, fe.Text(in(t, "de")))
 		})
 	}
 }

@@ -1,6 +1,9 @@
 package staffimport
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Problem is one reason a line cannot be imported. A line can have several.
 //
@@ -17,6 +20,17 @@ type Problem struct {
 // Word is a parameter that is itself a term of the reader's language, such as a column's name
 // inside a sentence ("the first name is missing"): catalogue entry "import.word.<Word>".
 type Word string
+
+// Phrase is a parameter that is itself a piece of text with parameters of its own, such as a
+// size ("16 MB", "999 bytes") or "… and 3 more": catalogue entry "import.phrase.<Key>".
+type Phrase struct {
+	Key  string
+	Args []any
+}
+
+// List is a parameter made of several, each written as a parameter is (Words and Phrases in the
+// reader's language), separated by ", ".
+type List []any
 
 // Words used as parameters.
 const (
@@ -66,23 +80,46 @@ const (
 // translate looks up a catalogue entry in one language, as i18n.Catalog.T does once the
 // language is fixed.
 func (p Problem) Text(translate func(key string, args ...any) string) string {
-	reason := p.Reason(translate)
-	if p.Line == 0 {
-		return reason
-	}
-	return translate("import.problem_at_line", p.Line, reason)
+	return atLine(translate, p.Line, p.Reason(translate))
 }
 
 // Reason is the problem without its line number, for a page that shows the line beside it.
 func (p Problem) Reason(translate func(key string, args ...any) string) string {
-	args := make([]any, len(p.Args))
-	for i, a := range p.Args {
-		if w, ok := a.(Word); ok {
-			a = translate("import.word." + string(w))
-		}
-		args[i] = a
+	return translate("import.problem."+p.Code, localise(translate, p.Args)...)
+}
+
+// atLine puts "line N: " before a reason, in the reader's language; line 0 stands for none.
+func atLine(translate func(key string, args ...any) string, line int, reason string) string {
+	if line == 0 {
+		return reason
 	}
-	return translate("import.problem."+p.Code, args...)
+	return translate("import.problem_at_line", line, reason)
+}
+
+// localise writes the Words, Phrases and Lists among a text's parameters in the reader's
+// language; everything else (numbers, values from the file) stays as it is.
+func localise(translate func(key string, args ...any) string, args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		out[i] = localiseArg(translate, a)
+	}
+	return out
+}
+
+func localiseArg(translate func(key string, args ...any) string, a any) any {
+	switch a := a.(type) {
+	case Word:
+		return translate("import.word." + string(a))
+	case Phrase:
+		return translate("import.phrase."+a.Key, localise(translate, a.Args)...)
+	case List:
+		parts := make([]string, len(a))
+		for i, x := range a {
+			parts[i] = fmt.Sprint(localiseArg(translate, x))
+		}
+		return strings.Join(parts, ", ")
+	}
+	return a
 }
 
 // problem builds a Problem; it exists so that call sites read like the sentence they stand for.

@@ -54,18 +54,18 @@ func english(t *testing.T, problems []Problem) []shown {
 	out := make([]shown, len(problems))
 	for i, p := range problems {
 		out[i] = shown{p.Line, p.Field, p.Text(in(t, "en"))}
-		wellFormed(t, p, out[i].Text)
-		wellFormed(t, p, p.Text(in(t, "de")))
+		wellFormed(t, p.Code, p.Args, out[i].Text)
+		wellFormed(t, p.Code, p.Args, p.Text(in(t, "de")))
 	}
 	return out
 }
 
 // wellFormed fails for a text whose format and parameters do not fit: fmt writes "%!" for a
 // missing, surplus or mistyped parameter.
-func wellFormed(t testing.TB, p Problem, text string) {
+func wellFormed(t testing.TB, code string, args []any, text string) {
 	t.Helper()
 	if strings.Contains(text, "%!") || strings.Contains(text, "import.") {
-		t.Errorf("problem %s %v renders as %q", p.Code, p.Args, text)
+		t.Errorf("%s %v renders as %q", code, args, text)
 	}
 }
 
@@ -153,8 +153,8 @@ func TestEveryProblemReadsInGermanAndEnglish(t *testing.T) {
 	for _, tt := range tests {
 		tested[tt.p.Code] = true
 		en, de := tt.p.Reason(in(t, "en")), tt.p.Reason(in(t, "de"))
-		wellFormed(t, tt.p, en)
-		wellFormed(t, tt.p, de)
+		wellFormed(t, tt.p.Code, tt.p.Args, en)
+		wellFormed(t, tt.p.Code, tt.p.Args, de)
 		if en != tt.en {
 			t.Errorf("%s in English:\n got %s\nwant %s", tt.p.Code, en, tt.en)
 		}

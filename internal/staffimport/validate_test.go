@@ -1,6 +1,7 @@
 package staffimport
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -332,15 +333,15 @@ func TestProblemsAreCapped(t *testing.T) {
 
 func TestTooManyDelimiters(t *testing.T) {
 	t.Parallel()
-	in := "Vorname;Nachname;E-Mail\nAnna;Schmidt;a@x.de\n" + strings.Repeat(";", maxSeparators+1) + "\n"
-	_, err := Parse(strings.NewReader(in), 0)
+	_, err := Parse(strings.NewReader("Vorname;Nachname;E-Mail\nAnna;Schmidt;a@x.de\n"+strings.Repeat(";", maxSeparators+1)+"\n"), 0)
 	want := "line 3: has more than 10000 delimiters (;, comma or tab), but a staff list needs only one per column; check that this is the right file"
-	if err == nil || err.Error() != want {
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Code != FileErrTooManyDelimiters || fe.Text(in(t, "en")) != want {
 		t.Fatalf("got %v", err)
 	}
 	// Exactly at the limit is fine (and a wrong field count).
-	in = "Vorname;Nachname;E-Mail\n" + strings.Repeat(";", maxSeparators) + "x\n"
-	if p, err := Parse(strings.NewReader(in), 0); err != nil || len(p.Problems) != 1 {
+	atLimit := "Vorname;Nachname;E-Mail\n" + strings.Repeat(";", maxSeparators) + "x\n"
+	if p, err := Parse(strings.NewReader(atLimit), 0); err != nil || len(p.Problems) != 1 {
 		t.Fatalf("at the limit: %v", err)
 	}
 }

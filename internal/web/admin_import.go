@@ -22,7 +22,7 @@ type importData struct {
 	Result  *identity.ImportReport
 	// CanConfirm: nothing stops the import (no invalid rows, or they are to be skipped).
 	CanConfirm bool
-	FileError  string // why the file could not be read at all (English, from staffimport)
+	FileError  *staffimport.FileError // why the file could not be read at all; the page writes it in its language
 }
 
 func (w *Web) importView(c *fiber.Ctx, d importData) *View {
@@ -73,7 +73,7 @@ func (w *Web) importPreview(c *fiber.Ctx) error {
 		if !errors.As(err, &fe) {
 			return err
 		}
-		d.FileError = fe.Message
+		d.FileError = fe
 		v := w.importView(c, d)
 		v.Error = "import.bad_file"
 		status := fiber.StatusUnprocessableEntity

@@ -413,11 +413,29 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 			t.Errorf("second confirm: %d", r.StatusCode)
 		}
 
-		// A file that is not a staff list says why.
-		r = hr.upload("/admin/import", url.Values{"_csrf": {token}}, "x.csv", "foo;bar\n1;2\n")
-		if r.StatusCode != 422 || !strings.Contains(r.Body, "Die Datei kann nicht gelesen werden") {
-			t.Errorf("bad file: %d\n%s", r.StatusCode, r.Body)
+		// A file that is not a staff list says why, in the page's language and not marked as
+		// English.
+		fileError := func(r testenv.Response) string {
+			m := regexp.MustCompile(`<p class="notice error" id="file-error">([^<]*)</p>`).FindStringSubmatch(r.Body)
+			if r.StatusCode != 422 || m == nil || !strings.Contains(r.Body, "Die Datei kann nicht gelesen werden") && !strings.Contains(r.Body, "The file cannot be read") {
+				t.Fatalf("bad file: %d\n%s", r.StatusCode, r.Body)
+			}
+			return m[1]
 		}
+		de = fileError(hr.upload("/admin/import", url.Values{"_csrf": {token}}, "x.csv", "foo;bar\n1;2\n"))
+		if want := "Zeile 1: Die Kopfzeile enthält keine bekannten Spaltennamen (gefunden: &#34;foo&#34;, &#34;bar&#34;); die erste Zeile muss die Spalten benennen"; !strings.HasPrefix(de, want) {
+			t.Errorf("German file error: %s", de)
+		}
+		de = fileError(hr.upload("/admin/import", url.Values{"_csrf": {token}}, "leute.xlsx", "PK\x03\x04\x14\x00\x06\x00"))
+		if want := "Das ist eine Excel-Arbeitsmappe (.xlsx) oder eine andere ZIP-Datei, keine CSV-Datei; wählen Sie in Excel „Speichern unter“"; !strings.HasPrefix(de, want) {
+			t.Errorf("German file error: %s", de)
+		}
+		form = hr.do("GET", "/admin/import?lang=en", nil)
+		en = fileError(hr.upload("/admin/import", url.Values{"_csrf": {hr.csrf(form)}}, "leute.xlsx", "PK\x03\x04\x14\x00\x06\x00"))
+		if want := "this is an Excel workbook (.xlsx) or another ZIP file, not a CSV file; in Excel choose &#34;Save as&#34;"; !strings.HasPrefix(en, want) {
+			t.Errorf("English file error: %s", en)
+		}
+		hr.do("GET", "/admin/import?lang=de", nil)
 		if r := hr.do("POST", "/admin/import", url.Values{"_csrf": {token}}); r.StatusCode != 422 || !strings.Contains(r.Body, "Bitte wählen Sie eine CSV-Datei aus.") {
 			t.Errorf("no file: %d", r.StatusCode)
 		}

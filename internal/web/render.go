@@ -119,6 +119,10 @@ func (v *View) T(key string, args ...any) string { return v.catalog.T(v.Lang, ke
 // (the table shows that beside it).
 func (v *View) Reason(p staffimport.Problem) string { return p.Reason(v.T) }
 
+// FileErrorText writes why a staff list cannot be imported at all in the page's language, with
+// its line where it has one.
+func (v *View) FileErrorText(e *staffimport.FileError) string { return e.Text(v.T) }
+
 // Date formats a date the way readers of the page's language expect.
 func (v *View) Date(t any) string {
 	var tm time.Time
