@@ -42,12 +42,12 @@ func (a *API) importUsers(c *fiber.Ctx) error {
 	}
 	parsed, err := staffimport.Parse(bytes.NewReader(c.Body()), int64(a.MaxImportBytes))
 	if fe := (*staffimport.FileError)(nil); errors.As(err, &fe) {
-		// The English message as the command line prints it.
+		// The English message as the command line prints it, and its code beside.
 		msg := a.Identity.ImportFileMessage(fe)
 		if errors.Is(err, staffimport.ErrTooLarge) {
-			return fiber.NewError(fiber.StatusRequestEntityTooLarge, msg)
+			return httpx.WithCode(fe.Code, fiber.NewError(fiber.StatusRequestEntityTooLarge, msg))
 		}
-		return model.Invalid("file", msg)
+		return httpx.WithCode(fe.Code, model.Invalid("file", msg))
 	}
 	if err != nil {
 		return model.Invalid("file", err.Error())

@@ -288,3 +288,89 @@ func TestOpenAPIListsTheProblemCodes(t *testing.T) {
 		}
 	}
 }
+
+// A file that cannot be imported at all is refused as before file errors had codes: 422
+// problem+json whose detail and errors.file say in English what to fix, byte for byte; the
+// error's code is added beside them.
+func TestImportFileErrorsHaveACode(t *testing.T) {
+	e := testenv.New(t, "sqlite", nil)
+	ten := e.Tenant("a")
+	hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+	quoted := func(s string) string {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct{ body, code, message string }{
+		{"PK\x03\x04\x14\x00\x06\x00", "xlsx",
+			`this is an Excel workbook (.xlsx) or another ZIP file, not a CSV file; in Excel choose "Save as" and the file type "CSV UTF-8 (durch Trennzeichen getrennt)"`},
+		{"Name\nAnna\n", "columns_missing",
+			`line 1: the header has no column for the first name ("Vorname" or "first_name"), e-mail address ("E-Mail" or "email"); headers found: "Name"; rename the columns or add the missing ones`},
+		{"\r\n\r\n", "empty", "the file is empty; export the staff list with a header line such as Vorname;Nachname;E-Mail"},
+	} {
+		r := e.Do("POST", "/api/v1/admin/users/import", hr, c.body)
+		want := `{"type":"about:blank","title":"Unprocessable Content","status":422,"detail":` + quoted("The request has invalid fields: file: "+c.message) +
+			`,"errors":{"file":` + quoted(c.message) + `},"code":"` + c.code + `","request_id":"` + r.Header.Get("X-Request-Id") + `"}`
+		if r.StatusCode != 422 || r.Header.Get("Content-Type") != "application/problem+json" || r.Body != want {
+			t.Errorf("%s: %d %s\n got %s\nwant %s", c.code, r.StatusCode, r.Header.Get("Content-Type"), r.Body, want)
+		}
+	}
+}
+
+// Every file error code the catalogue has a text for is documented, and nothing else.
+func TestOpenAPIListsTheFileErrorCodes(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				AllOf []struct {
+					Properties struct {
+						Code struct {
+							Enum []string `json:"enum"`
+						} `json:"code"`
+					} `json:"properties"`
+				} `json:"allOf"`
+			} `json:"schemas"`
+		} `json:"components"`
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	var post struct {
+		Responses map[string]struct {
+			Content map[string]struct {
+				Schema struct {
+					Ref string `json:"$ref"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], &post); err != nil {
+		t.Fatal(err)
+	}
+	var enum []string
+	for _, part := range doc.Components.Schemas["ImportFileProblem"].AllOf {
+		enum = append(enum, part.Properties.Code.Enum...)
+	}
+	messages, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, k := range messages.Keys("en") {
+		if c, ok := strings.CutPrefix(k, "import.file_error."); ok {
+			codes = append(codes, c)
+		}
+	}
+	if slices.Sort(enum); len(codes) == 0 || !slices.Equal(enum, codes) {
+		t.Errorf("openapi.json lists %v\nthe catalogue %v", enum, codes)
+	}
+	// The import's answers for a refused file point at it.
+	for _, status := range []string{"413", "422"} {
+		if ref := post.Responses[status].Content["application/problem+json"].Schema.Ref; ref != "#/components/schemas/ImportFileProblem" {
+			t.Errorf("%s problem+json: %q", status, ref)
+		}
+	}
+}

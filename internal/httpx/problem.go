@@ -19,6 +19,7 @@ type Problem struct {
 	Status    int               `json:"status"`
 	Detail    string            `json:"detail,omitempty"`
 	Errors    map[string]string `json:"errors,omitempty"`
+	Code      string            `json:"code,omitempty"` // a stable key for what is wrong, where the error has one (see WithCode)
 	RequestID string            `json:"request_id,omitempty"`
 }
 
@@ -28,6 +29,19 @@ var ErrCSRF = &model.DetailedError{Kind: model.ErrForbidden, Detail: "The form h
 
 // TypeCSRF is the problem type of ErrCSRF (RFC 9457 allows a URI that is only a name).
 const TypeCSRF = "urn:wachsam:problem:csrf"
+
+// WithCode gives err a stable code, which the problem document carries as "code" (an RFC 9457
+// extension member), so that integrations can tell errors apart without matching the English
+// detail. The status and detail are still those of err.
+func WithCode(code string, err error) error { return &codedError{err: err, code: code} }
+
+type codedError struct {
+	err  error
+	code string
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
 
 // ProblemFor maps any error to a problem that is safe to show: domain errors carry their own
 // user-facing detail, everything unexpected becomes a bare 500 (the cause goes to the log only).
@@ -50,6 +64,10 @@ func ProblemFor(err error) Problem {
 		p.Status, p.Detail = statusOf(detailed.Kind), detailed.Detail
 	default:
 		p.Status = statusOf(err)
+	}
+	var coded *codedError
+	if p.Status < 500 && errors.As(err, &coded) { // an unexpected error says nothing but 500
+		p.Code = coded.code
 	}
 	p.Title = titles[p.Status]
 	if p.Title == "" {
