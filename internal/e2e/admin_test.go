@@ -85,6 +85,22 @@ func (s *suite) adminJourney(t *testing.T) {
 	if !eval[bool](tb, `document.getElementById("import-form").dataset.bound === "1"`) {
 		t.Fatal("import.js did not bind to the form")
 	}
+	// A workbook instead of the CSV file: the form comes back with the reason, in German.
+	workbook := filepath.Join(t.TempDir(), "personal.xlsx")
+	if err := os.WriteFile(workbook, []byte("PK\x03\x04\x14\x00\x06\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tb.expectStatus(demo.base + "/admin/import") // 422, the form with the reason
+	tb.do("upload a workbook", chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{workbook}),
+		chromedp.Click(chromedp.CSS(`#import-form button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS("#file-error")))
+	tb.contains("#file-error", "Das ist eine Excel-Arbeitsmappe (.xlsx)")
+	if eval[bool](tb, `document.getElementById("file-error").closest("[lang=en]") !== null`) {
+		t.Error("the file error is marked as English")
+	}
+	tb.axeOnly() // the page as the script left it: the error has the focus, so not the full audit
+	if !eval[bool](tb, `document.getElementById("import-form").dataset.bound === "1"`) {
+		t.Fatal("import.js did not bind to the form that came back")
+	}
 	tb.do("choose the file and skip invalid rows",
 		chromedp.SetUploadFiles(chromedp.CSS("#import-file"), []string{csv}),
 		chromedp.Click(chromedp.CSS("#opt-skip")))
