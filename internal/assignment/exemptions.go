@@ -2,6 +2,8 @@ package assignment
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -111,18 +113,92 @@ func (s *Service) Exempt(ctx context.Context, scope store.Scope, actor auth.Prin
 // record) and writes exemption.revoke to the audit log. Another municipality's is not found.
 func (s *Service) RevokeExemption(ctx context.Context, scope store.Scope, actor auth.Principal, id string) (store.Exemption, error) {
 	var ex store.Exemption
-	err := s.inTx(ctx, func(tx *Service) error {
-		var err error
-		if ex, err = tx.store.RevokeExemption(ctx, scope, id, actor.UserID); err != nil {
-			return err
-		}
-		return tx.identity.Audit(ctx, actor, ex.TenantID, "exemption.revoke", ex.CourseSlug+" → "+ex.UserName,
-			map[string]string{"user_id": ex.UserID, "exemption_id": ex.ID})
-	})
+	err := s.inTx(ctx, func(tx *Service) error { return tx.revokeExemption(ctx, scope, actor, id, "", &ex) })
 	if err != nil {
 		return store.Exemption{}, err
 	}
 	return ex, nil
+}
+
+// revokeExemption revokes and audits inside the caller's transaction; via, when not empty, is
+// the audit detail found_by: how the entry was found when not by its id.
+func (s *Service) revokeExemption(ctx context.Context, scope store.Scope, actor auth.Principal, id, via string, out *store.Exemption) error {
+	ex, err := s.store.RevokeExemption(ctx, scope, id, actor.UserID)
+	if err != nil {
+		return err
+	}
+	*out = ex
+	details := map[string]string{"user_id": ex.UserID, "exemption_id": ex.ID}
+	if via != "" {
+		details["found_by"] = via
+	}
+	return s.identity.Audit(ctx, actor, ex.TenantID, "exemption.revoke", ex.CourseSlug+" → "+ex.UserName, details)
+}
+
+// RevokeExemptionOf revokes the person's active exemption from the course, found by person and
+// course rather than by id: while named lists are off no page lists exemptions, so HR names the
+// person by the address they type and nothing else is shown to them. There is at most one
+// active exemption per person and course. Audited like RevokeExemption (exemption.revoke), with
+// found_by=person_and_course. None active is model.ErrNotFound, as is one revoked meanwhile by someone else.
+func (s *Service) RevokeExemptionOf(ctx context.Context, scope store.Scope, actor auth.Principal, userID, slug string) (store.Exemption, error) {
+	if err := oneTenant(scope); err != nil {
+		return store.Exemption{}, err
+	}
+	var ex store.Exemption
+	err := s.inTx(ctx, func(tx *Service) error {
+		all, err := tx.store.PersonExemptions(ctx, scope, userID, slug)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(all, func(e store.Exemption) bool { return e.RevokedAt == nil })
+		if i < 0 {
+			return &model.DetailedError{Kind: model.ErrNotFound, Detail: "this person has no active exemption from the course"}
+		}
+		return tx.revokeExemption(ctx, scope, actor, all[i].ID, "person_and_course", &ex)
+	})
+	return ex, nothingLeft(err)
+}
+
+// RevokeLatestCompletionOf revokes the person's active manual completion of the course that
+// was recorded last, and says how many others stay active. A person may have several (a
+// training every year); revoking is meant for one recorded in error, which is usually the last
+// one entered, and revoking all of them blind (no list is shown while named lists are off)
+// could take away trainings that did happen. To revoke another, repeat. Audited like
+// RevokeCompletion (completion.manual_revoke), with found_by=person_and_course; none active is
+// model.ErrNotFound.
+func (s *Service) RevokeLatestCompletionOf(ctx context.Context, scope store.Scope, actor auth.Principal, userID, slug string) (store.ManualCompletion, int, error) {
+	if err := oneTenant(scope); err != nil {
+		return store.ManualCompletion{}, 0, err
+	}
+	var m store.ManualCompletion
+	left := 0
+	err := s.inTx(ctx, func(tx *Service) error {
+		all, err := tx.store.PersonManualCompletions(ctx, scope, userID, slug) // the latest recorded first
+		if err != nil {
+			return err
+		}
+		var active []store.ManualCompletion
+		for _, c := range all {
+			if c.RevokedAt == nil {
+				active = append(active, c)
+			}
+		}
+		if len(active) == 0 {
+			return &model.DetailedError{Kind: model.ErrNotFound, Detail: "this person has no active manual completion of the course"}
+		}
+		left = len(active) - 1
+		return tx.revokeCompletion(ctx, scope, actor, active[0].ID, "person_and_course", &m)
+	})
+	return m, left, nothingLeft(err)
+}
+
+// nothingLeft turns "revoked already" (someone else was quicker between the look-up and the
+// update) into the not-found of there being nothing to revoke.
+func nothingLeft(err error) error {
+	if errors.Is(err, model.ErrConflict) {
+		return &model.DetailedError{Kind: model.ErrNotFound, Detail: "nothing active is left to revoke"}
+	}
+	return err
 }
 
 // RecordCompletion records that a person did a course in person: the day, a note, and the
@@ -173,16 +249,23 @@ func (s *Service) RecordCompletion(ctx context.Context, scope store.Scope, actor
 // writes completion.manual_revoke to the audit log. Another municipality's is not found.
 func (s *Service) RevokeCompletion(ctx context.Context, scope store.Scope, actor auth.Principal, id string) (store.ManualCompletion, error) {
 	var m store.ManualCompletion
-	err := s.inTx(ctx, func(tx *Service) error {
-		var err error
-		if m, err = tx.store.RevokeManualCompletion(ctx, scope, id, actor.UserID); err != nil {
-			return err
-		}
-		return tx.identity.Audit(ctx, actor, m.TenantID, "completion.manual_revoke", m.CourseSlug+" → "+m.UserName,
-			map[string]string{"user_id": m.UserID, "manual_completion_id": m.ID})
-	})
+	err := s.inTx(ctx, func(tx *Service) error { return tx.revokeCompletion(ctx, scope, actor, id, "", &m) })
 	if err != nil {
 		return store.ManualCompletion{}, err
 	}
 	return m, nil
+}
+
+// revokeCompletion revokes and audits inside the caller's transaction, like revokeExemption.
+func (s *Service) revokeCompletion(ctx context.Context, scope store.Scope, actor auth.Principal, id, via string, out *store.ManualCompletion) error {
+	m, err := s.store.RevokeManualCompletion(ctx, scope, id, actor.UserID)
+	if err != nil {
+		return err
+	}
+	*out = m
+	details := map[string]string{"user_id": m.UserID, "manual_completion_id": m.ID}
+	if via != "" {
+		details["found_by"] = via
+	}
+	return s.identity.Audit(ctx, actor, m.TenantID, "completion.manual_revoke", m.CourseSlug+" → "+m.UserName, details)
 }

@@ -89,6 +89,23 @@ func (s *Store) ListExemptions(ctx context.Context, scope Scope) ([]Exemption, e
 	return rows, dbErr("list exemptions", err)
 }
 
+// PersonExemptions returns one person's exemptions inside the scope, newest first, revoked ones
+// included: of the course with the given slug, or of every course when slug is "". It serves
+// revoking by the person's address (at most one of a course is active, by a unique index) and
+// the person's own data export.
+func (s *Store) PersonExemptions(ctx context.Context, scope Scope, userID, slug string) ([]Exemption, error) {
+	if err := checkID("user", userID); err != nil {
+		return nil, err
+	}
+	var rows []Exemption
+	q := s.selectExemptions(&rows).ApplyQueryBuilder(scope.where("ex.tenant_id")).Where("ex.user_id = ?", userID)
+	if slug != "" {
+		q = q.Where("c.slug = ?", slug)
+	}
+	err := q.OrderExpr("ex.created_at DESC, ex.id DESC").Scan(ctx)
+	return rows, dbErr("exemptions of a person", err)
+}
+
 // RevokeExemption ends an exemption inside the scope; the course is mandatory again at once.
 func (s *Store) RevokeExemption(ctx context.Context, scope Scope, id, by string) (Exemption, error) {
 	var e Exemption
@@ -145,6 +162,22 @@ func (s *Store) ListManualCompletions(ctx context.Context, scope Scope) ([]Manua
 	var rows []ManualCompletion
 	err := s.selectManualCompletions(&rows).ApplyQueryBuilder(scope.where("mc.tenant_id")).OrderExpr("mc.recorded_at DESC, mc.id DESC").Scan(ctx)
 	return rows, dbErr("list manual completions", err)
+}
+
+// PersonManualCompletions returns one person's manual completions inside the scope, the latest
+// recorded first, revoked ones included: of the course with the given slug, or of every course
+// when slug is "".
+func (s *Store) PersonManualCompletions(ctx context.Context, scope Scope, userID, slug string) ([]ManualCompletion, error) {
+	if err := checkID("user", userID); err != nil {
+		return nil, err
+	}
+	var rows []ManualCompletion
+	q := s.selectManualCompletions(&rows).ApplyQueryBuilder(scope.where("mc.tenant_id")).Where("mc.user_id = ?", userID)
+	if slug != "" {
+		q = q.Where("c.slug = ?", slug)
+	}
+	err := q.OrderExpr("mc.recorded_at DESC, mc.id DESC").Scan(ctx)
+	return rows, dbErr("manual completions of a person", err)
 }
 
 // RevokeManualCompletion withdraws a manual completion recorded in error; it stays on record.
