@@ -40,6 +40,7 @@ type exceptionRow struct {
 // exceptionForm is the create form as the user filled it in, so that an error shows it again.
 type exceptionForm struct {
 	Email, Reason, CompletedOn, Note string
+	RevokeEmail                      string // the revoke-by-address form
 }
 
 type exceptionsData struct {
@@ -50,6 +51,7 @@ type exceptionsData struct {
 	Errors          map[string]string // field → message key
 	Today           string            // the latest day a training can have taken place (YYYY-MM-DD)
 	MaxText         int
+	RevokedByEmail  string // the answer of the revoke-by-address form: what was revoked
 }
 
 // exceptionCourse is the published course of the URL (404 otherwise) and the municipality.
@@ -278,6 +280,78 @@ func (w *Web) revokeException(c *fiber.Ctx, exemptions bool) error {
 		return c.Redirect(exemptionListPath+"?done=revoked", fiber.StatusSeeOther)
 	}
 	return c.Redirect(exceptionsPath(slug, exemptions)+"?done=revoked", fiber.StatusSeeOther)
+}
+
+func (w *Web) revokeExemptionByEmail(c *fiber.Ctx) error  { return w.revokeExceptionByEmail(c, true) }
+func (w *Web) revokeCompletionByEmail(c *fiber.Ctx) error { return w.revokeExceptionByEmail(c, false) }
+
+// revokeExceptionByEmail revokes by the person's address what the course's page cannot offer a
+// button for while named lists are off: the person's active exemption from the course, or the
+// in-person training of theirs recorded last (see assignment.RevokeLatestCompletionOf). It
+// names nobody the user did not type: the answer gives the address typed, the dates of the
+// entry revoked and, for trainings, how many more stay active; never a reason or a note. The
+// rules are those of revoking by id: hr and admins of the municipality, audited.
+func (w *Web) revokeExceptionByEmail(c *fiber.Ctx, exemptions bool) error {
+	slug, t, scope, err := w.exceptionCourse(c)
+	if err != nil {
+		return err
+	}
+	email := strings.TrimSpace(c.FormValue("revoke_email"))
+	errs := map[string]string{}
+	userID, err := w.userByEmail(c, scope, email)
+	switch {
+	case errors.Is(err, model.ErrNotFound) && email == "":
+		errs["revoke_email"] = "exc.err.email_missing"
+	case errors.Is(err, model.ErrNotFound):
+		errs["revoke_email"] = "assign.err.email"
+	case err != nil:
+		return err
+	}
+	var done func(v *View) string
+	if len(errs) == 0 {
+		p := httpx.MustPrincipal(c)
+		if exemptions {
+			ex, err := w.assignments.RevokeExemptionOf(c.UserContext(), scope, p, userID, slug)
+			switch {
+			case errors.Is(err, model.ErrNotFound):
+				errs["revoke_email"] = "exc.err.nothing_exemptions"
+			case err != nil:
+				return err
+			default:
+				done = func(v *View) string { return v.T("exc.revoked_exemption_of", email, v.Date(ex.CreatedAt)) }
+			}
+		} else {
+			m, left, err := w.assignments.RevokeLatestCompletionOf(c.UserContext(), scope, p, userID, slug)
+			switch {
+			case errors.Is(err, model.ErrNotFound):
+				errs["revoke_email"] = "exc.err.nothing_completions"
+			case err != nil:
+				return err
+			default:
+				done = func(v *View) string {
+					s := v.T("exc.revoked_completion_of", email, v.Date(m.CompletedAt), v.Date(m.RecordedAt))
+					if left > 0 {
+						s += " " + v.T("exc.completions_left", left)
+					}
+					return s
+				}
+			}
+		}
+	}
+	form := exceptionForm{}
+	if len(errs) > 0 {
+		form.RevokeEmail = email // shown again to correct; after success the field is empty
+	}
+	v, err := w.exceptionsView(c, t, scope, slug, exemptions, form, errs)
+	if err != nil {
+		return err
+	}
+	if done != nil {
+		v.Data.(*exceptionsData).RevokedByEmail = done(v)
+		return w.renderUser(c, fiber.StatusOK, exceptionsTemplate(exemptions), "", v)
+	}
+	v.Error = "form.has_errors"
+	return w.renderUser(c, fiber.StatusUnprocessableEntity, exceptionsTemplate(exemptions), "", v)
 }
 
 // activeExceptions counts the course's exemptions and manual completions not revoked.
