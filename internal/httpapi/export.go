@@ -16,6 +16,10 @@ type personalDataJSON struct {
 	Enrolments   []enrolmentJSON   `json:"enrolments"`
 	Certificates []certificateJSON `json:"certificates"`
 	Mails        []mailRecord      `json:"mails"`
+	// Exemptions and in-person trainings recorded for the user, revoked ones too, with the
+	// reason or note: the privacy page says the user can read them here.
+	Exemptions        []exemptionJSON        `json:"exemptions"`
+	ManualCompletions []manualCompletionJSON `json:"manual_completions"`
 }
 
 // mailRecord is an e-mail Wachsam wrote (or decided not to write) to the user; the text itself
@@ -99,6 +103,22 @@ func (a *API) ExportMyData(c *fiber.Ctx) error {
 	out.Mails = make([]mailRecord, len(mails))
 	for i, m := range mails {
 		out.Mails[i] = mailRecord{Kind: m.Kind, CreatedAt: m.CreatedAt, SentAt: m.SentAt, Outcome: m.Outcome}
+	}
+	exemptions, err := a.Store.PersonExemptions(ctx, store.AllTenants(), p.UserID, "")
+	if err != nil {
+		return err
+	}
+	out.Exemptions = make([]exemptionJSON, len(exemptions))
+	for i, e := range exemptions {
+		out.Exemptions[i] = exemptionOf(e)
+	}
+	manual, err := a.Store.PersonManualCompletions(ctx, store.AllTenants(), p.UserID, "")
+	if err != nil {
+		return err
+	}
+	out.ManualCompletions = make([]manualCompletionJSON, len(manual))
+	for i, m := range manual {
+		out.ManualCompletions[i] = manualCompletionOf(m)
 	}
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="wachsam-meine-daten.json"`)
 	c.Set(fiber.HeaderCacheControl, "no-store")
