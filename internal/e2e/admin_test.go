@@ -54,7 +54,8 @@ var previewPage = regexp.MustCompile(`^/admin/import/[0-9a-f]{32}$`)
 // adminJourney: HR of the demo signs in, imports a staff list (preview, then confirm) with the
 // upload progress script, makes a course mandatory for an org unit, opens the report and
 // drills down, looks at the named list and the statistics, exempts someone, records an
-// in-person training and finds both on the list across courses. axe checks every page.
+// in-person training, finds both on the list across courses and revokes the exemption by the
+// person's address. axe checks every page.
 func (s *suite) adminJourney(t *testing.T) {
 	demo := s.demoSuite(t)
 	tb := demo.newTab(t)
@@ -204,6 +205,19 @@ func (s *suite) adminJourney(t *testing.T) {
 		t.Error("the list of exemptions shows the in-person training")
 	}
 	tb.audit("admin-exemption-list-filtered")
+
+	// Revoke by address (the way while named lists are off): an address of nobody first (the
+	// field says so), then Tobias's exemption; the answer names only the address typed.
+	tb.open("/admin/reports/phishing-erkennen/exemptions")
+	tb.do("an unknown address", chromedp.SendKeys(chromedp.CSS("#rv-email"), "niemand@musterstadt.example"))
+	tb.expectStatus(demo.base + "/admin/reports/phishing-erkennen/exemptions/revoke-by-email")
+	tb.load("revoke for nobody", 422, chromedp.Click(chromedp.CSS(`form[action$="/revoke-by-email"] button[type=submit]`)))
+	tb.contains("#rv-email-err", "Unter dieser E-Mail-Adresse gibt es")
+	tb.audit("admin-exemptions-revoke-error")
+	tb.do("Tobias's address", chromedp.SetValue(chromedp.CSS("#rv-email"), "tobias.krueger@musterstadt.example"))
+	tb.click(`form[action$="/revoke-by-email"] button[type=submit]`)
+	tb.contains(".notice.ok", "Die Befreiung von tobias.krueger@musterstadt.example")
+	tb.audit("admin-exemptions-revoked-by-email")
 
 	newcomer := demo.peopleJourney(t, tb)
 	demo.orgUnitsJourney(t, tb)
