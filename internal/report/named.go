@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"slices"
 
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/store"
@@ -37,16 +38,7 @@ func (s *Service) Exemptions(ctx context.Context, tenant model.Tenant, slug stri
 		return nil, err
 	}
 	rows, err := s.store.ListExemptions(ctx, store.TenantScope(tenant.ID))
-	if err != nil || slug == "" {
-		return rows, err
-	}
-	out := rows[:0]
-	for _, r := range rows {
-		if r.CourseSlug == slug {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return ofCourse(rows, err, slug, func(e store.Exemption) string { return e.CourseSlug })
 }
 
 // ManualCompletions is the municipality's manual completions, newest first, revoked ones
@@ -56,14 +48,13 @@ func (s *Service) ManualCompletions(ctx context.Context, tenant model.Tenant, sl
 		return nil, err
 	}
 	rows, err := s.store.ListManualCompletions(ctx, store.TenantScope(tenant.ID))
+	return ofCourse(rows, err, slug, func(m store.ManualCompletion) string { return m.CourseSlug })
+}
+
+// ofCourse keeps the rows of the course slug ("": all of them).
+func ofCourse[T any](rows []T, err error, slug string, course func(T) string) ([]T, error) {
 	if err != nil || slug == "" {
 		return rows, err
 	}
-	out := rows[:0]
-	for _, r := range rows {
-		if r.CourseSlug == slug {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(rows, func(r T) bool { return course(r) != slug }), nil
 }
