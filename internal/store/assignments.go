@@ -54,6 +54,13 @@ func (s *Store) CreateAssignment(ctx context.Context, scope Scope, a *Assignment
 
 // refreshAssignment recomputes the obligations of the people an assignment reaches.
 func (s *Store) refreshAssignment(ctx context.Context, a Assignment) error {
+	// The tenant's obligations lock comes before reading who is in the org unit: a staff
+	// import (or a new or moved person) that holds it commits first and is then among the
+	// members read here; read before the lock, a person created meanwhile would be neither
+	// here nor in the import's refresh, which could not see this assignment yet.
+	if err := s.lockObligations(ctx, a.TenantID); err != nil {
+		return err
+	}
 	var users []string
 	switch {
 	case a.UserID != "":
