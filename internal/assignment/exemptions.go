@@ -101,7 +101,7 @@ func (s *Service) Exempt(ctx context.Context, scope store.Scope, actor auth.Prin
 			return err
 		}
 		return tx.identity.Audit(ctx, actor, created.TenantID, "exemption.create", created.CourseSlug+" → "+user.Name,
-			map[string]string{"user_id": user.ID, "reason": reason})
+			map[string]string{"user_id": user.ID})
 	})
 	if err != nil {
 		return store.Exemption{}, err
@@ -237,7 +237,7 @@ func (s *Service) RecordCompletion(ctx context.Context, scope store.Scope, actor
 			return err
 		}
 		return tx.identity.Audit(ctx, actor, created.TenantID, "completion.manual", created.CourseSlug+" → "+user.Name,
-			map[string]string{"user_id": user.ID, "completed_on": completedOn, "note": note})
+			map[string]string{"user_id": user.ID, "completed_on": completedOn})
 	})
 	if err != nil {
 		return store.ManualCompletion{}, err
