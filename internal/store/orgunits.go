@@ -157,6 +157,9 @@ func (p *OrgUnitPlan) Create(ctx context.Context, tx *Store) error {
 			batch[i].CreatedAt = now
 		}
 		if _, err := tx.db.NewInsert().Model(&batch).Exec(ctx); err != nil {
+			if isUniqueViolation(err) { // planned from a read that someone else's new unit postdates
+				return model.Conflict("an org unit named in the file was created by someone else at the same time; nothing was written; import the file again")
+			}
 			return dbErr("create org units", err)
 		}
 	}

@@ -210,7 +210,27 @@ func dbErr(what string, err error) error {
 	if isUniqueViolation(err) {
 		return fmt.Errorf("store: %s: %w", what, model.ErrConflict)
 	}
+	switch pgCode(err) {
+	case "40P01", "40001": // deadlock, serialization failure: two writers crossed; the next try passes
+		return fmt.Errorf("store: %s: %w", what, errConcurrent)
+	case "23503": // a row this write refers to was deleted by a transaction that committed first
+		return fmt.Errorf("store: %s: %w", what, errGoneMeanwhile)
+	}
 	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+var (
+	errConcurrent    = model.Conflict("another change to the same data ran at the same time (for example a second import); nothing was written; try again")
+	errGoneMeanwhile = model.Conflict("something this change refers to (an org unit, a course, a person) was removed meanwhile; nothing was written; reload and try again")
+)
+
+// pgCode is PostgreSQL's SQLSTATE of err, or "".
+func pgCode(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code
+	}
+	return ""
 }
 
 func isUniqueViolation(err error) bool {
