@@ -114,7 +114,7 @@ func TestExemptionsAndCompletionsListInThePages(t *testing.T) {
 		before, _ := w.listViews(t)
 		for query, want := range map[string]string{"org_unit=FB1//Amt": "Das ist keine Organisationseinheit", "kind=alles": "Wählen Sie als Art", "state=offen": "Wählen Sie als Stand"} {
 			if r := hr.do("GET", exemptionListPage+"?"+query, nil); r.StatusCode != 422 || !strings.Contains(r.Body, want) || strings.Contains(r.Body, "Elternzeit") ||
-				!strings.Contains(r.Body, `aria-invalid="true"`) {
+				!strings.Contains(r.Body, `aria-invalid="true" aria-describedby="page-error`) || !strings.Contains(r.Body, `id="page-error"`) {
 				t.Errorf("?%s: %d", query, r.StatusCode)
 			}
 		}
