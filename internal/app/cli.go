@@ -36,6 +36,10 @@ Usage:
   wachsam course validate [--format text|json] DIR
                                               check a course tree; exit 1 on any error
   wachsam token-key                           print a new token-signing key for WACHSAM_TOKEN_KEY
+  wachsam obligations check                   check that every obligation points to what it names
+                                              (exit 1 if not)
+  wachsam obligations rebuild [--tenant S]    recompute obligations from assignments, people and
+                                              progress (a repair; all municipalities by default)
   wachsam dev seed --tenant S --users N --courses M [--unit-size K] [--random R]
                                               fill a municipality with made-up staff, assignments
                                               and progress (benchmarks, trying things out)
@@ -81,6 +85,8 @@ func dispatch(ctx context.Context, args []string, io IO) error {
 		return sub(ctx, "course", rest, io, map[string]command{"validate": courseValidate})
 	case "token-key":
 		return tokenKey(io)
+	case "obligations":
+		return sub(ctx, "obligations", rest, io, map[string]command{"check": obligationsCheck, "rebuild": obligationsRebuild})
 	case "dev":
 		return sub(ctx, "dev", rest, io, map[string]command{"seed": devSeed})
 	case "help", "-h", "--help":

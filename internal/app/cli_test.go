@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"github.com/wachsam/wachsam/internal/app"
 	"net"
@@ -346,6 +347,50 @@ func TestDevSeed(t *testing.T) {
 		}
 		if total.Assigned != 400 || total.Completed < 100 || total.InProgress == 0 || total.Overdue == 0 {
 			t.Errorf("seeded obligations: %+v", total)
+		}
+	})
+}
+
+// The obligations table has no foreign keys (it is derived): operators can check that every row
+// points to what it names, and rebuild it from its inputs.
+func TestObligationsCheckAndRebuild(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		useDatabase(t, dialect)
+		if code, _, errOut := run(t, "", "dev", "seed", "--tenant", "klein", "--users", "20", "--courses", "2", "--unit-size", "5"); code != 0 {
+			t.Fatalf("seed: %d %s", code, errOut)
+		}
+		if code, out, _ := run(t, "", "obligations", "check"); code != 0 || !strings.Contains(out, "consistent") {
+			t.Fatalf("check of a sound table: %d %s", code, out)
+		}
+		// Break it the way a bug would: one person's rows name an assignment that does not exist.
+		dbURL := os.Getenv("WACHSAM_DATABASE_URL")
+		driver, dsn := "pgx", dbURL
+		if dialect == "sqlite" {
+			driver, dsn = "sqlite", strings.TrimPrefix(dbURL, "sqlite:")
+		}
+		db, err := sql.Open(driver, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec("UPDATE obligations SET assignment_id = '01000000-0000-7000-8000-000000000000' WHERE user_id = (SELECT user_id FROM obligations ORDER BY user_id LIMIT 1)"); err != nil {
+			t.Fatal(err)
+		}
+		if code, out, _ := run(t, "", "obligations", "check"); code != 1 || !strings.Contains(out, "2 obligations point to") {
+			t.Fatalf("check of a broken table: %d %s", code, out)
+		}
+		if code, out, errOut := run(t, "", "obligations", "rebuild", "--tenant", "nirgendwo"); code != 1 || !strings.Contains(errOut, `no municipality with the slug "nirgendwo"`) {
+			t.Errorf("unknown municipality: %d %s %s", code, out, errOut)
+		}
+		if code, out, errOut := run(t, "", "obligations", "rebuild"); code != 0 || !strings.Contains(out, "removed 2 obligations") || !strings.Contains(out, "rebuilt the obligations of klein") {
+			t.Fatalf("rebuild: %d %s %s", code, out, errOut)
+		}
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM obligations").Scan(&n); err != nil || n != 40 {
+			t.Errorf("after the rebuild: %d obligations (%v), want 40", n, err)
+		}
+		if code, out, _ := run(t, "", "obligations", "check"); code != 0 {
+			t.Errorf("check after the rebuild: %d %s", code, out)
 		}
 	})
 }

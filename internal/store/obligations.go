@@ -83,6 +83,9 @@ func (s *Store) RefreshObligations(ctx context.Context, tenantID string, userIDs
 // inputs — a repair, and the check that maintaining them on write gives the same rows.
 func (s *Store) RebuildObligations(ctx context.Context, tenantID string) error {
 	return s.InTx(ctx, func(tx *Store) error {
+		if err := tx.lockObligations(ctx, tenantID); err != nil { // before the delete: writers wait for the whole rebuild
+			return err
+		}
 		if err := tx.deleteObligations(ctx, tenantID, nil, nil); err != nil {
 			return err
 		}
@@ -472,14 +475,25 @@ func (s *Store) obligationStarted(ctx context.Context, tenantID, userID, courseI
 // DanglingObligations counts obligations that point to a tenant, person, course, org unit or
 // assignment that does not exist, or to a person of another tenant. The table has no foreign
 // keys (it is derived; see migration obligations_derived), so the tests check with this that
-// the writers never leave such rows; an operator can run it as a consistency check.
+// the writers never leave such rows; `wachsam obligations check` asks it for operators.
 func (s *Store) DanglingObligations(ctx context.Context) (int, error) {
-	n, err := s.db.NewSelect().Model((*obligationRow)(nil)).
-		Where("NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = ob.tenant_id)").
-		WhereOr("NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ob.user_id AND u.tenant_id = ob.tenant_id)").
-		WhereOr("NOT EXISTS (SELECT 1 FROM courses c WHERE c.id = ob.course_id)").
-		WhereOr("ob.org_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units o WHERE o.id = ob.org_unit_id AND o.tenant_id = ob.tenant_id)").
-		WhereOr("NOT EXISTS (SELECT 1 FROM assignments a WHERE a.id = ob.assignment_id AND a.tenant_id = ob.tenant_id AND a.course_id = ob.course_id)").
-		Count(ctx)
+	n, err := s.db.NewSelect().Model((*obligationRow)(nil)).Where(danglingObligation).Count(ctx)
 	return int(n), dbErr("count dangling obligations", err)
 }
+
+// DeleteDanglingObligations removes the rows DanglingObligations counts and says how many.
+func (s *Store) DeleteDanglingObligations(ctx context.Context) (int, error) {
+	res, err := s.db.NewDelete().Model((*obligationRow)(nil)).Where(danglingObligation).Exec(ctx)
+	if err != nil {
+		return 0, dbErr("delete dangling obligations", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), dbErr("delete dangling obligations", err)
+}
+
+// danglingObligation is the condition of an obligation that points nowhere (over alias ob).
+const danglingObligation = `(NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = ob.tenant_id)
+ OR NOT EXISTS (SELECT 1 FROM users u WHERE u.id = ob.user_id AND u.tenant_id = ob.tenant_id)
+ OR NOT EXISTS (SELECT 1 FROM courses c WHERE c.id = ob.course_id)
+ OR (ob.org_unit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM org_units o WHERE o.id = ob.org_unit_id AND o.tenant_id = ob.tenant_id))
+ OR NOT EXISTS (SELECT 1 FROM assignments a WHERE a.id = ob.assignment_id AND a.tenant_id = ob.tenant_id AND a.course_id = ob.course_id))`

@@ -7,8 +7,8 @@
 -- them and 4 s without, measured in psql on the bench machine. The tables they pointed to are
 -- never deleted from while obligations refer to them: users are anonymised, not deleted;
 -- assignments and courses are ended or retired, not deleted; an org unit is deleted only when
--- nobody is in it; tenants are not deleted. store_test checks that no obligation points
--- nowhere.
+-- nobody is in it; tenants are not deleted. The obligation tests check that no row points
+-- nowhere (store.DanglingObligations), and `wachsam obligations check` lets operators do so.
 ALTER TABLE obligations
     DROP CONSTRAINT obligations_tenant_id_fkey,
     DROP CONSTRAINT obligations_user_id_fkey,
