@@ -220,7 +220,10 @@ func TestQuestionsShownToSmallGroupsAreSuppressed(t *testing.T) {
 				t.Errorf("question shown to %d people: %+v", *q.Learners, q)
 			}
 		}
-		if hidden == 0 {
+		// Questions nobody was shown are not listed. When two or three were shown, one of them
+		// went to at most three people and must be suppressed. (All six may draw the same
+		// question, about once in 250 runs: then it is the only one listed, shown to six.)
+		if hidden == 0 && len(s.Questions) > 1 {
 			t.Errorf("no question suppressed: %+v", s.Questions)
 		}
 	})
