@@ -48,9 +48,8 @@ func (s *Store) EachLearnerObligation(ctx context.Context, f LearnerExportFilter
 		q = q.Where("("+statusSQL+") = ?", now, now, f.Status)
 	}
 	if f.OrgUnit != "" {
-		// The unit itself or anything below it; substr instead of LIKE, so that % and _ in a
-		// unit's name are only characters.
-		q = q.Where("(ou.path = ? OR substr(ou.path, 1, ?) = ?)", f.OrgUnit, len([]rune(f.OrgUnit))+1, f.OrgUnit+"/")
+		where, args := subtreeOf("ou.path", f.OrgUnit)
+		q = q.Where(where, args...)
 	}
 	rows, err := q.OrderExpr("4, u.name, ob.user_id, c.slug").Rows(ctx)
 	if err != nil {
