@@ -119,11 +119,15 @@ func (s *Store) ObligationTotalsByTenant(ctx context.Context, courseID string, n
 // Each carries the person's name, e-mail address and language.
 func (s *Store) ObligationsDueBetween(ctx context.Context, scope Scope, from, to, now time.Time) ([]Obligation, error) {
 	var rows []Obligation
-	err := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
-		Where("ob.due_at >= ? AND ob.due_at < ? AND ob.state <> ?", from, to, ObligationExempt).
-		Where("NOT (ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ob.due_at))").
-		OrderExpr("ob.due_at, ob.user_id, ob.course_id").Scan(ctx)
+	err := s.selectDue(&rows, scope, from, to, now).OrderExpr("ob.due_at, ob.user_id, ob.course_id").Scan(ctx)
 	return rows, dbErr("obligations due", err)
+}
+
+// selectDue selects what ObligationsDueBetween and ObligationsDuePage return, unordered.
+func (s *Store) selectDue(dst any, scope Scope, from, to, now time.Time) *bun.SelectQuery {
+	return s.selectObligations(dst, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
+		Where("ob.due_at >= ? AND ob.due_at < ? AND ob.state <> ?", from, to, ObligationExempt).
+		Where("NOT (ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ob.due_at))")
 }
 
 // ObligationsExpiringBetween returns completed obligations within the scope whose completion
@@ -131,10 +135,15 @@ func (s *Store) ObligationsDueBetween(ctx context.Context, scope Scope, from, to
 // with the person's name, e-mail address and language. Exempt people are left out.
 func (s *Store) ObligationsExpiringBetween(ctx context.Context, scope Scope, from, to, now time.Time) ([]Obligation, error) {
 	var rows []Obligation
-	err := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
-		Where("ob.completed_at IS NOT NULL AND ob.valid_until >= ? AND ob.valid_until < ? AND ob.state <> ?", from, to, ObligationExempt).
-		OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
+	err := s.selectExpiring(&rows, scope, from, to, now).OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
 	return rows, dbErr("obligations expiring", err)
+}
+
+// selectExpiring selects what ObligationsExpiringBetween and ObligationsExpiringPage return,
+// unordered.
+func (s *Store) selectExpiring(dst any, scope Scope, from, to, now time.Time) *bun.SelectQuery {
+	return s.selectObligations(dst, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
+		Where("ob.completed_at IS NOT NULL AND ob.valid_until >= ? AND ob.valid_until < ? AND ob.state <> ?", from, to, ObligationExempt)
 }
 
 // ObligationPage is where a page of obligations starts: after this person and course (zero:
@@ -164,18 +173,13 @@ func (p ObligationPage) apply(q *bun.SelectQuery) *bun.SelectQuery {
 // municipality holds one page in memory, not every overdue person.
 func (s *Store) ObligationsDuePage(ctx context.Context, scope Scope, from, to, now time.Time, page ObligationPage) ([]Obligation, error) {
 	var rows []Obligation
-	q := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
-		Where("ob.due_at >= ? AND ob.due_at < ? AND ob.state <> ?", from, to, ObligationExempt).
-		Where("NOT (ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ob.due_at))")
-	err := page.apply(q).Scan(ctx)
+	err := page.apply(s.selectDue(&rows, scope, from, to, now)).Scan(ctx)
 	return rows, dbErr("obligations due", err)
 }
 
 // ObligationsExpiringPage is ObligationsExpiringBetween a page at a time.
 func (s *Store) ObligationsExpiringPage(ctx context.Context, scope Scope, from, to, now time.Time, page ObligationPage) ([]Obligation, error) {
 	var rows []Obligation
-	q := s.selectObligations(&rows, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
-		Where("ob.completed_at IS NOT NULL AND ob.valid_until >= ? AND ob.valid_until < ? AND ob.state <> ?", from, to, ObligationExempt)
-	err := page.apply(q).Scan(ctx)
+	err := page.apply(s.selectExpiring(&rows, scope, from, to, now)).Scan(ctx)
 	return rows, dbErr("obligations expiring", err)
 }
