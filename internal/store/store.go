@@ -234,9 +234,8 @@ func pgCode(err error) string {
 }
 
 func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23505"
+	if pgCode(err) == "23505" {
+		return true
 	}
 	var liteErr *sqlite.Error
 	if errors.As(err, &liteErr) {
