@@ -1,8 +1,11 @@
 package pagecursor
 
 import (
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/wachsam/wachsam/internal/model"
@@ -28,6 +31,9 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("Open = %v, %v", got, err)
 	}
 	// Opaque: the sort key is not readable in the cursor.
+	if raw, err := base64.RawURLEncoding.DecodeString(cur); err != nil || bytes.Contains(raw, []byte("Müller")) || strings.Contains(cur, "Müller") {
+		t.Errorf("the cursor %q shows its sort key (or is not base64url: %v)", cur, err)
+	}
 	if c.Seal(b, "Müller") == c.Seal(b, "Müller") {
 		t.Error("two seals of the same key are equal; the nonce is missing")
 	}
