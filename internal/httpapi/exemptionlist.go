@@ -57,7 +57,7 @@ func exemptionEntryOf(e store.ExemptionOrCompletion) exemptionEntryJSON {
 // audited, with the key as actor when a key calls). Filters: ?course=, ?kind=, ?state=,
 // ?org_unit= (sub-units included); pages of ?limit= (100 by default) with a cursor (paging.go).
 func (a *API) exemptionsReport(c *fiber.Ctx) error {
-	t, err := a.scopedTenant(c)
+	t, err := a.ownTenant(c)
 	if err != nil {
 		return err
 	}

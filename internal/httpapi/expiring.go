@@ -23,7 +23,7 @@ type expiringJSON struct {
 // expiringReport is the named list of people whose completion ends within ?days= (default 30),
 // so HR can plan renewals: the same roles, switch and audit as the learners list.
 func (a *API) expiringReport(c *fiber.Ctx) error {
-	t, err := a.scopedTenant(c)
+	t, err := a.ownTenant(c)
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,7 @@ func LongDownload(path string) bool {
 // are written afterwards, while the client downloads. The audit entry is written first: an
 // export that breaks off has still been seen in part.
 func (a *API) learnerExport(c *fiber.Ctx, format string) (*report.LearnerExport, string, error) {
-	t, err := a.scopedTenant(c)
+	t, err := a.ownTenant(c)
 	if err != nil {
 		return nil, "", err
 	}

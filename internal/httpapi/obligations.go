@@ -83,7 +83,7 @@ func (a *API) createExemption(c *fiber.Ctx) error {
 // it is refused while named lists are off (report.NamedListsAllowed) and every answer is
 // audited as report.exemptions, like the list across courses.
 func (a *API) listExemptions(c *fiber.Ctx) error {
-	t, err := a.scopedTenant(c)
+	t, err := a.ownTenant(c)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (a *API) createManualCompletion(c *fiber.Ctx) error {
 // listManualCompletions lists the municipality's manual completions with names and notes, under
 // the same rules as listExemptions; audited as report.manual_completions.
 func (a *API) listManualCompletions(c *fiber.Ctx) error {
-	t, err := a.scopedTenant(c)
+	t, err := a.ownTenant(c)
 	if err != nil {
 		return err
 	}

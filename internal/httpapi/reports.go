@@ -22,20 +22,7 @@ func (a *API) reportTenant(c *fiber.Ctx) (model.Tenant, error) {
 		}
 		return model.Tenant{}, model.Invalid("course", "name the course with ?course=<slug>")
 	}
-	return a.scopedTenant(c)
-}
-
-// scopedTenant is the one municipality a report is about: the caller's, or for operators the
-// one named by ?tenant=.
-func (a *API) scopedTenant(c *fiber.Ctx) (model.Tenant, error) {
-	scope, err := httpx.ScopeOf(c, a.Store)
-	if err != nil {
-		return model.Tenant{}, err
-	}
-	if scope.All() {
-		return model.Tenant{}, model.Invalid("tenant", "choose the municipality with ?tenant=<slug>")
-	}
-	return a.Store.TenantByID(c.UserContext(), scope.TenantID())
+	return a.ownTenant(c)
 }
 
 type complianceRowJSON struct {

@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/wachsam/wachsam/internal/httpx"
-	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/report"
 )
 
@@ -77,14 +76,7 @@ func statisticsOut(st report.CourseStatistics) statisticsJSON {
 // name it with ?tenant=); ?version= narrows them to one version, ?lang= picks the language of
 // question texts.
 func (a *API) courseStatistics(c *fiber.Ctx) (report.CourseStatistics, error) {
-	scope, err := httpx.ScopeOf(c, a.Store)
-	if err != nil {
-		return report.CourseStatistics{}, err
-	}
-	if scope.All() {
-		return report.CourseStatistics{}, model.Invalid("tenant", "choose the municipality with ?tenant=<slug>")
-	}
-	t, err := a.Store.TenantByID(c.UserContext(), scope.TenantID())
+	t, err := a.ownTenant(c)
 	if err != nil {
 		return report.CourseStatistics{}, err
 	}
