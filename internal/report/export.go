@@ -43,22 +43,31 @@ func table(rep Compliance, lang string) [][]string {
 	return append(out, line(w["total"], rep.Total))
 }
 
-// WriteCSV writes the table as CSV the way German Excel opens it directly: UTF-8 with a byte
-// order mark, ';' between fields (',' on request).
+// WriteCSV writes the table as CSV the way German Excel opens it directly (see excelCSV).
 func WriteCSV(w io.Writer, rep Compliance, lang string, sep rune) error {
-	if _, err := w.Write([]byte("\ufeff")); err != nil {
-		return err
+	return writeCSVRows(w, table(rep, lang), sep)
+}
+
+// excelCSV starts a CSV file the way German Excel opens it directly: UTF-8 with a byte order
+// mark, sep between fields (';', or ',' on request), CRLF line ends. Every CSV export starts
+// here.
+func excelCSV(w io.Writer, sep rune) (*csv.Writer, error) {
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return nil, err
 	}
 	cw := csv.NewWriter(w)
 	cw.Comma = sep
 	cw.UseCRLF = true
-	for _, row := range table(rep, lang) {
-		if err := cw.Write(row); err != nil {
-			return err
-		}
+	return cw, nil
+}
+
+// writeCSVRows writes a table made whole beforehand as an Excel CSV file.
+func writeCSVRows(w io.Writer, rows [][]string, sep rune) error {
+	cw, err := excelCSV(w, sep)
+	if err != nil {
+		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.WriteAll(rows) // flushes
 }
 
 // WriteXLSX writes the table as an Excel workbook with the streaming writer, numbers as

@@ -3,7 +3,6 @@ package report
 import (
 	"archive/zip"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -152,13 +151,11 @@ func safeCell(s string) string {
 // returns the number of lines after the heading. w should be buffered; nothing is held back
 // beyond the csv writer's own buffer.
 func (e *LearnerExport) WriteCSV(ctx context.Context, w io.Writer, lang string, sep rune) (int, error) {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+	cw, err := excelCSV(w, sep)
+	if err != nil {
 		return 0, err
 	}
 	line := newExportLine(e, lang)
-	cw := csv.NewWriter(w)
-	cw.Comma = sep
-	cw.UseCRLF = true
 	if err := cw.Write(learnerHeadings[line.lang]); err != nil {
 		return 0, err
 	}
@@ -166,7 +163,7 @@ func (e *LearnerExport) WriteCSV(ctx context.Context, w io.Writer, lang string, 
 	rec := make([]string, 10)
 	var dates [32]byte
 	n := 0
-	err := e.store.EachLearnerObligation(ctx, e.filter, e.store.Now(), func(r *store.LearnerExportRow) error {
+	err = e.store.EachLearnerObligation(ctx, e.filter, e.store.Now(), func(r *store.LearnerExportRow) error {
 		done, until := completion(r)
 		// The three dates share one small array: one string conversion per line, not three.
 		b := appendDay(dates[:0], r.DueAt)

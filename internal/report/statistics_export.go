@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
 )
@@ -76,20 +75,8 @@ func statisticsTable(st CourseStatistics, lang string) [][]string {
 	return out
 }
 
-// WriteStatisticsCSV writes the statistics as CSV the way German Excel opens it directly:
-// UTF-8 with a byte order mark, ';' between fields (',' on request).
+// WriteStatisticsCSV writes the statistics as CSV the way German Excel opens it directly (see
+// excelCSV).
 func WriteStatisticsCSV(w io.Writer, st CourseStatistics, lang string, sep rune) error {
-	if _, err := w.Write([]byte("\ufeff")); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.Comma = sep
-	cw.UseCRLF = true
-	for _, row := range statisticsTable(st, lang) {
-		if err := cw.Write(row); err != nil {
-			return err
-		}
-	}
-	cw.Flush()
-	return cw.Error()
+	return writeCSVRows(w, statisticsTable(st, lang), sep)
 }
