@@ -147,9 +147,7 @@ func (s *Service) Learners(ctx context.Context, tenant model.Tenant, slug, statu
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]string{"not_started": store.ObligationOpen, "in_progress": store.ObligationInProgress,
-		"completed": store.ObligationCompleted, "overdue": store.ObligationOverdue}[status]
-	rows, err := s.store.ObligationList(ctx, tenant.ID, entry.CourseID, want, s.store.Now())
+	rows, err := s.store.ObligationList(ctx, tenant.ID, entry.CourseID, statusFromAPI[status], s.store.Now())
 	if err != nil {
 		return nil, err
 	}
