@@ -416,13 +416,7 @@ func (s *Service) completeAfterRace(ctx context.Context, p auth.Principal, crs *
 	if err != nil {
 		return err
 	}
-	done := 0
-	for _, l := range crs.Lessons {
-		if st, ok := states[l.Slug]; ok && st.CompletedAt != nil {
-			done++
-		}
-	}
-	if done < len(crs.Lessons) {
+	if (&Progress{Course: crs, Lessons: states}).DoneCount() < len(crs.Lessons) { // counted as the course page counts
 		return nil
 	}
 	return s.store.InTx(ctx, func(tx *store.Store) error {
