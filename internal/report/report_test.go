@@ -116,13 +116,24 @@ func TestComplianceSuppressesSmallGroupsInEveryFormat(t *testing.T) {
 			t.Fatalf("pdf: %d %s", pdf.StatusCode, pdf.Header)
 		}
 		if text := pdfText(t, pdf.Body); text != "" {
+			// Both rows must be there: a layout that moved them would otherwise check nothing.
+			seenSuppressed, seenTeam := false, false
 			for _, line := range strings.Split(text, "\n") {
-				if rest, ok := strings.CutPrefix(line, "Fachbereich 2"); ok && strings.TrimSpace(rest) != "zu kleine Gruppe" {
-					t.Errorf("pdf shows a suppressed group's numbers: %q", line)
+				if rest, ok := strings.CutPrefix(line, "Fachbereich 2"); ok {
+					seenSuppressed = true
+					if strings.TrimSpace(rest) != "zu kleine Gruppe" {
+						t.Errorf("pdf shows a suppressed group's numbers: %q", line)
+					}
 				}
-				if rest, ok := strings.CutPrefix(line, "Fachbereich 1/Team"); ok && strings.Join(strings.Fields(rest), " ") != "6 3 1 0 50" {
-					t.Errorf("pdf row: %q", line)
+				if rest, ok := strings.CutPrefix(line, "Fachbereich 1/Team"); ok {
+					seenTeam = true
+					if strings.Join(strings.Fields(rest), " ") != "6 3 1 0 50" {
+						t.Errorf("pdf row: %q", line)
+					}
 				}
+			}
+			if !seenSuppressed || !seenTeam {
+				t.Errorf("pdf rows of Fachbereich 2 (%v) and Fachbereich 1/Team (%v) not found:\n%s", seenSuppressed, seenTeam, text)
 			}
 			if !strings.Contains(text, "Stadt ") || !strings.Contains(text, "Mindestgruppengröße") {
 				t.Errorf("pdf text:\n%s", text)
