@@ -39,11 +39,7 @@ func (w *Web) settingsView(c *fiber.Ctx, f settingsForm, errs map[string]string)
 }
 
 func (w *Web) settingsPage(c *fiber.Ctx) error {
-	t, _, err := w.adminTenant(c)
-	if err != nil {
-		return err
-	}
-	t, err = w.store.TenantByID(c.UserContext(), t.ID) // afresh, not the display cache
+	t, _, err := w.adminTenant(c) // read afresh, not from the display cache
 	if err != nil {
 		return err
 	}
@@ -57,11 +53,8 @@ func (w *Web) settingsPage(c *fiber.Ctx) error {
 // saveSettings reads the form into the tenant and lets identity check it; each problem is
 // shown at its field with what to fix.
 func (w *Web) saveSettings(c *fiber.Ctx) error {
-	t, _, err := w.adminTenant(c)
+	t, _, err := w.adminTenant(c) // read afresh: the form changes the stored settings
 	if err != nil {
-		return err
-	}
-	if t, err = w.store.TenantByID(c.UserContext(), t.ID); err != nil {
 		return err
 	}
 	f := settingsForm{Name: strings.TrimSpace(c.FormValue("name")), DefaultLanguage: c.FormValue("default_language"),
