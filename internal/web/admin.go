@@ -117,6 +117,21 @@ func (w *Web) adminTenant(c *fiber.Ctx) (model.Tenant, store.Scope, error) {
 
 type adminTenantKey struct{}
 
+// orgUnitPaths are the municipality's org unit paths, sorted, for the forms' and filters'
+// choices.
+func (w *Web) orgUnitPaths(c *fiber.Ctx, scope store.Scope) ([]string, error) {
+	units, err := w.store.ListOrgUnits(c.UserContext(), scope)
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]string, 0, len(units))
+	for _, u := range units {
+		paths = append(paths, u.Path)
+	}
+	slices.Sort(paths)
+	return paths, nil
+}
+
 // courseTitle is a published course's title in the page's language, or its slug.
 func (w *Web) courseTitle(c *fiber.Ctx, slug string) string {
 	e, err := w.courses.Get(slug, false)

@@ -44,20 +44,16 @@ func (w *Web) assignmentsView(c *fiber.Ctx, scope store.Scope, form assignmentFo
 	if err != nil {
 		return nil, err
 	}
-	units, err := w.store.ListOrgUnits(c.UserContext(), scope)
+	units, err := w.orgUnitPaths(c, scope)
 	if err != nil {
 		return nil, err
 	}
 	v := &View{}
 	v.catalog, v.Lang = w.catalog, w.language(c)
-	d := assignmentsData{Form: form, Errors: errs}
+	d := assignmentsData{Form: form, Errors: errs, OrgUnits: units}
 	for _, r := range rows {
 		d.Rows = append(d.Rows, assignmentRow{Assignment: r, CourseTitle: w.courseTitle(c, r.CourseSlug), RecurrenceText: recurrenceText(v, r.Recurrence)})
 	}
-	for _, u := range units {
-		d.OrgUnits = append(d.OrgUnits, u.Path)
-	}
-	slices.Sort(d.OrgUnits)
 	for _, e := range w.courses.List(false) {
 		d.Courses = append(d.Courses, courseLink{Slug: e.Course.Slug, Title: w.courseTitle(c, e.Course.Slug), Selected: e.Course.Slug == form.Course})
 	}

@@ -142,13 +142,6 @@ func (w *Web) exemptionListChoices(c *fiber.Ctx, scope store.Scope, d *exemption
 		d.Courses = append(d.Courses, courseLink{Slug: s, Title: w.courseTitle(c, s), Selected: s == d.Course})
 	}
 	slices.SortFunc(d.Courses, func(a, b courseLink) int { return strings.Compare(a.Title, b.Title) })
-	units, err := w.store.ListOrgUnits(c.UserContext(), scope)
-	if err != nil {
-		return err
-	}
-	for _, u := range units {
-		d.OrgUnits = append(d.OrgUnits, u.Path)
-	}
-	slices.Sort(d.OrgUnits)
-	return nil
+	d.OrgUnits, err = w.orgUnitPaths(c, scope)
+	return err
 }

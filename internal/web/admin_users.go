@@ -56,14 +56,9 @@ func (w *Web) usersPage(c *fiber.Ctx) error {
 	}
 	v := &View{}
 	v.catalog, v.Lang = w.catalog, w.language(c)
-	units, err := w.store.ListOrgUnits(c.UserContext(), scope)
-	if err != nil {
+	if d.OrgUnits, err = w.orgUnitPaths(c, scope); err != nil {
 		return err
 	}
-	for _, u := range units {
-		d.OrgUnits = append(d.OrgUnits, u.Path)
-	}
-	slices.Sort(d.OrgUnits)
 	binding := pagecursor.Binding("web users", scope.TenantID(), d.Query, d.OrgUnit, d.Active)
 	if cur := c.Query("cursor"); cur != "" {
 		key, err := w.cursors.Open(cur, binding, 2)
@@ -177,14 +172,10 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 	for _, r := range tenantRoles {
 		d.Roles = append(d.Roles, roleChoice{Role: r, Checked: form.Roles[r], Editable: p.CanGrant(r)})
 	}
-	units, err := w.store.ListOrgUnits(c.UserContext(), scope)
-	if err != nil {
+	var err error
+	if d.OrgUnits, err = w.orgUnitPaths(c, scope); err != nil {
 		return nil, err
 	}
-	for _, u := range units {
-		d.OrgUnits = append(d.OrgUnits, u.Path)
-	}
-	slices.Sort(d.OrgUnits)
 	if person.ID != "" {
 		// A person's mandatory courses with their status are a named list of one: shown only
 		// where the municipality allows named lists, and each view audited like the list.
