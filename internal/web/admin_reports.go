@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -217,16 +216,15 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 		if err != nil || n < 1 || n > 3650 {
 			v.Error, v.Title, v.Data = "report.expiring_invalid", d.Title, d
 			return w.renderUser(c, fiber.StatusUnprocessableEntity, "admin_learners", "", v)
-		} else {
-			d.Expiring, d.Status = n, "completed"
 		}
+		d.Expiring, d.Status = n, "completed"
 	}
 	list, _, err := w.reports.LearnersPage(c.UserContext(), t, report.LearnerQuery{Course: slug, Status: d.Status, OrgUnit: d.Unit})
 	if err != nil {
 		return err
 	}
 	if d.Expiring > 0 {
-		until := time.Now().AddDate(0, 0, d.Expiring)
+		until := w.store.Now().AddDate(0, 0, d.Expiring) // the store's clock, as report.Expiring
 		list = slices.DeleteFunc(list, func(s report.Standing) bool { return s.ValidUntil == nil || s.ValidUntil.After(until) })
 	}
 	details := map[string]string{"status": d.Status, "people": strconv.Itoa(len(list)), "via": "page"}
