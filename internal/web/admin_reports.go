@@ -19,6 +19,9 @@ type unitCrumb struct {
 	Label, Link string
 }
 
+// learnerStatuses are the statuses the named list filters by, in the order the pages show them.
+var learnerStatuses = []string{"overdue", "not_started", "in_progress", "completed"}
+
 type complianceData struct {
 	Slug, Title  string
 	Unit         string // the org unit drilled into; "" = the whole municipality
@@ -62,7 +65,7 @@ func (w *Web) compliancePage(c *fiber.Ctx) error {
 	v.catalog, v.Lang = w.catalog, w.language(c)
 	base := "/admin/reports/" + url.PathEscape(slug)
 	d := complianceData{Slug: slug, Title: w.courseTitle(c, slug), Unit: unit, Total: rep.Total, MinGroupSize: rep.MinGroupSize,
-		NamedReports: report.NamedListsAllowed(t) == nil, Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
+		NamedReports: report.NamedListsAllowed(t) == nil, Statuses: learnerStatuses}
 	if unit != "" {
 		d.Query = "?unit=" + url.QueryEscape(unit)
 		d.Crumbs = append(d.Crumbs, unitCrumb{Label: v.T("report.all_units"), Link: base})
@@ -126,17 +129,20 @@ func subtreeLines(rows []report.Row, unit, base string, v *View) (lines []compli
 	return lines, children
 }
 
-func (w *Web) complianceReport(c *fiber.Ctx) (report.Compliance, error) {
+// complianceReport is the report of the URL's course for the downloads, with the municipality
+// (the PDF names it).
+func (w *Web) complianceReport(c *fiber.Ctx) (report.Compliance, model.Tenant, error) {
 	t, _, err := w.adminTenant(c)
 	if err != nil {
-		return report.Compliance{}, err
+		return report.Compliance{}, model.Tenant{}, err
 	}
-	return w.reports.Compliance(c.UserContext(), t, c.Params("slug"))
+	rep, err := w.reports.Compliance(c.UserContext(), t, c.Params("slug"))
+	return rep, t, err
 }
 
 // complianceCSV and complianceXLSX download the same table as the API's exports.
 func (w *Web) complianceCSV(c *fiber.Ctx) error {
-	rep, err := w.complianceReport(c)
+	rep, _, err := w.complianceReport(c)
 	if err != nil {
 		return err
 	}
@@ -148,7 +154,7 @@ func (w *Web) complianceCSV(c *fiber.Ctx) error {
 }
 
 func (w *Web) complianceXLSX(c *fiber.Ctx) error {
-	rep, err := w.complianceReport(c)
+	rep, _, err := w.complianceReport(c)
 	if err != nil {
 		return err
 	}
@@ -161,11 +167,7 @@ func (w *Web) complianceXLSX(c *fiber.Ctx) error {
 
 // compliancePDF is the API's A4 summary of the same table (report.WritePDF).
 func (w *Web) compliancePDF(c *fiber.Ctx) error {
-	t, _, err := w.adminTenant(c)
-	if err != nil {
-		return err
-	}
-	rep, err := w.reports.Compliance(c.UserContext(), t, c.Params("slug"))
+	rep, t, err := w.complianceReport(c)
 	if err != nil {
 		return err
 	}
@@ -205,7 +207,7 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 	v := &View{}
 	v.catalog, v.Lang = w.catalog, w.language(c)
 	d := learnersData{Slug: slug, Title: w.courseTitle(c, slug), Unit: strings.TrimSpace(c.Query("unit")), Status: c.Query("status"),
-		Statuses: []string{"overdue", "not_started", "in_progress", "completed"}}
+		Statuses: learnerStatuses}
 	if report.NamedListsAllowed(t) != nil {
 		d.Off = true
 		v.Title, v.Data = d.Title, d
