@@ -171,8 +171,7 @@ type courseLink struct {
 // totals per municipality (operators).
 func (w *Web) adminOverview(c *fiber.Ctx) error {
 	p := httpx.MustPrincipal(c)
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	if p.IsOperator() {
 		return w.operatorOverview(c, v)
 	}

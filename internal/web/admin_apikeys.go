@@ -44,8 +44,7 @@ func (w *Web) apiKeysView(c *fiber.Ctx, scope store.Scope, f apiKeyForm, errs ma
 	now := w.store.Now()
 	d := &apiKeysData{Keys: keys, Scopes: model.AllScopes, Form: f, Errors: errs, Now: now,
 		MinDate: now.In(model.Berlin).AddDate(0, 0, 1).Format(time.DateOnly)}
-	v := &View{Data: d}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, d)
 	return v, nil
 }
 
@@ -140,8 +139,7 @@ func (w *Web) revokeAPIKeyPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &View{Data: k}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, k)
 	return w.renderUser(c, fiber.StatusOK, "admin_apikey_revoke", "keys.revoke_title", v)
 }
 

@@ -48,8 +48,7 @@ func (w *Web) assignmentsView(c *fiber.Ctx, scope store.Scope, form assignmentFo
 	if err != nil {
 		return nil, err
 	}
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	d := assignmentsData{Form: form, Errors: errs, OrgUnits: units}
 	for _, r := range rows {
 		d.Rows = append(d.Rows, assignmentRow{Assignment: r, CourseTitle: w.courseTitle(c, r.CourseSlug), RecurrenceText: recurrenceText(v, r.Recurrence)})

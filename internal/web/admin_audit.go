@@ -60,8 +60,7 @@ func (w *Web) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	d := auditData{Action: strings.TrimSpace(c.Query("action"))}
 	actions, err := w.store.AuditActions(c.UserContext(), scope)
 	if err != nil {

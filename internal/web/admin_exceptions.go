@@ -90,8 +90,7 @@ func (w *Web) names(c *fiber.Ctx, scope store.Scope, ids ...string) map[string]s
 func (w *Web) exceptionsView(c *fiber.Ctx, t model.Tenant, scope store.Scope, slug string, exemptions bool, form exceptionForm, errs map[string]string) (*View, error) {
 	d := exceptionsData{Slug: slug, Title: w.courseTitle(c, slug), Form: form, Errors: errs, MaxText: assignment.MaxText,
 		Today: w.store.Now().In(model.Berlin).Format(time.DateOnly)}
-	v := &View{Data: &d}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, &d)
 	if exemptions {
 		v.Title = v.T("exc.exemptions_title", d.Title)
 	} else {

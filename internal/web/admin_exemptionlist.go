@@ -57,8 +57,7 @@ func (w *Web) exemptionListPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	d := exemptionListData{Course: strings.TrimSpace(c.Query("course")), Kind: c.Query("kind"), State: c.Query("state"),
 		OrgUnit: strings.TrimSpace(c.Query("org_unit")), States: report.ExemptionStates}
 	if d.State == "" {

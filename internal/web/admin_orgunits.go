@@ -79,8 +79,7 @@ func (w *Web) unitsView(c *fiber.Ctx, scope store.Scope, path string, errs map[s
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Data: unitsData{Units: lines, Path: path, Errors: errs}}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, unitsData{Units: lines, Path: path, Errors: errs})
 	return v, nil
 }
 
@@ -150,8 +149,8 @@ func (w *Web) unitView(c *fiber.Ctx, scope store.Scope, id, name string, errs ma
 	if name == "" && errs == nil {
 		d.Name = unit.Name
 	}
-	v := &View{Data: d, Title: unit.Path}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, d)
+	v.Title = unit.Path
 	return v, nil
 }
 

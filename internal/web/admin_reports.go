@@ -61,8 +61,7 @@ func (w *Web) compliancePage(c *fiber.Ctx) error {
 			return model.ErrNotFound
 		}
 	}
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	base := "/admin/reports/" + url.PathEscape(slug)
 	d := complianceData{Slug: slug, Title: w.courseTitle(c, slug), Unit: unit, Total: rep.Total, MinGroupSize: rep.MinGroupSize,
 		NamedReports: report.NamedListsAllowed(t) == nil, Statuses: learnerStatuses}
@@ -204,8 +203,7 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 		return err
 	}
 	slug := c.Params("slug")
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	d := learnersData{Slug: slug, Title: w.courseTitle(c, slug), Unit: strings.TrimSpace(c.Query("unit")), Status: c.Query("status"),
 		Statuses: learnerStatuses}
 	if report.NamedListsAllowed(t) != nil {
@@ -260,8 +258,7 @@ func (w *Web) statisticsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	st, err := w.reports.Statistics(c.UserContext(), t, report.StatisticsQuery{Course: c.Params("slug"), Version: c.Query("version"), Language: v.Lang})
 	if err != nil {
 		return err

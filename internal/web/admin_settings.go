@@ -33,8 +33,7 @@ func settingsFormOf(t model.Tenant) settingsForm {
 }
 
 func (w *Web) settingsView(c *fiber.Ctx, f settingsForm, errs map[string]string) *View {
-	v := &View{Data: settingsData{Form: f, Errors: errs}}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, settingsData{Form: f, Errors: errs})
 	return v
 }
 

@@ -54,8 +54,7 @@ func (w *Web) usersPage(c *fiber.Ctx) error {
 	default:
 		d.Active = ""
 	}
-	v := &View{}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, nil)
 	if d.OrgUnits, err = w.orgUnitPaths(c, scope); err != nil {
 		return err
 	}
@@ -200,8 +199,7 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 		d.CanAnonymise = p.Has(model.RoleAdmin) && !person.Active && person.AnonymisedAt == nil && !d.Self
 		d.CanInvite = d.MailEnabled && person.Active && !person.HasPassword
 	}
-	v := &View{Data: &d}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, &d)
 	if person.ID != "" {
 		v.Title = person.Name
 	}
@@ -463,8 +461,7 @@ func (w *Web) anonymisePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := &View{Data: u}
-	v.catalog, v.Lang = w.catalog, w.language(c)
+	v := w.pageView(c, u)
 	if u.Active || u.AnonymisedAt != nil {
 		v.Error = "users.err.anonymise_active"
 		if u.AnonymisedAt != nil {

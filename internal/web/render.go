@@ -149,6 +149,12 @@ func (v *View) DateTime(t time.Time) string {
 	return t.Format("02.01.2006, 15:04") + " Uhr"
 }
 
+// pageView is a page's View with its language set, for handlers that translate (titles,
+// chart labels, messages) before the page renders.
+func (w *Web) pageView(c *fiber.Ctx, data any) *View {
+	return &View{Data: data, Lang: w.language(c), catalog: w.catalog}
+}
+
 // renderUser renders a page with the signed-in user (if any) in the header.
 func (w *Web) renderUser(c *fiber.Ctx, status int, page, titleKey string, v *View) error {
 	if p, ok := httpx.PrincipalOf(c); ok && v.User == nil {
