@@ -156,10 +156,9 @@ type overviewData struct {
 	Chart        barChart
 	Others       []courseLink // published courses without an assignment: statistics only
 	// The operator's view: one course's totals per municipality.
-	Course    string
-	Choices   []courseLink
-	Tenants   []complianceLine
-	CanImport bool
+	Course  string
+	Choices []courseLink
+	Tenants []complianceLine
 }
 
 type courseLink struct {
@@ -192,7 +191,7 @@ func (w *Web) adminOverview(c *fiber.Ctx) error {
 		}
 	}
 	slices.Sort(slugs)
-	d := overviewData{MinGroupSize: t.Settings.MinGroupSize, CanImport: true}
+	d := overviewData{MinGroupSize: t.Settings.MinGroupSize}
 	var items []chartItem
 	for _, slug := range slugs {
 		rep, err := w.reports.Compliance(c.UserContext(), t, slug)

@@ -246,9 +246,8 @@ type statisticsData struct {
 	Slug string
 	St   report.CourseStatistics
 	// Per question: the share answered correctly as a chart.
-	Chart    barChart
-	Versions []string
-	Minutes  int
+	Chart   barChart
+	Minutes int
 }
 
 // statisticsPage shows a course's quiz statistics with the suppression of report.Statistics:
