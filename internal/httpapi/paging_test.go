@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -79,6 +80,12 @@ func TestNamedListPagesCoverEveryoneOnce(t *testing.T) {
 		e.Do("GET", "/api/v1/reports/learners?course=basis", admin, nil).JSON(t, &whole)
 		if len(whole) != 14 {
 			t.Fatalf("whole list: %d people", len(whole))
+		}
+		// Ordered by org unit, then name (the database's order; the id breaks ties).
+		if !slices.IsSortedFunc(whole, func(a, b learnerRow) int {
+			return cmp.Or(strings.Compare(a.OrgUnit, b.OrgUnit), strings.Compare(a.Name, b.Name))
+		}) {
+			t.Errorf("the whole list is not ordered by org unit and name: %v", whole)
 		}
 		calls := 1
 		for _, q := range []string{"", "&status=completed", "&status=not_started", "&org_unit=Fachbereich%201", "&org_unit=Bauhof&status=not_started"} {

@@ -132,36 +132,6 @@ func suppressSmallGroups(rows []Row, min int) {
 	}
 }
 
-// Learners is the named list of one course's standings, for the roles the staff council
-// allows — as evidence that mandatory training was done, nothing more.
-func (s *Service) Learners(ctx context.Context, tenant model.Tenant, slug, status string) ([]Standing, error) {
-	if err := NamedListsAllowed(tenant); err != nil {
-		return nil, err
-	}
-	switch status {
-	case "", "not_started", "in_progress", "completed", "overdue":
-	default:
-		return nil, model.Invalid("status", "must be not_started, in_progress, completed or overdue")
-	}
-	entry, err := s.catalog.Get(slug, false)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := s.store.ObligationList(ctx, tenant.ID, entry.CourseID, statusFromAPI[status], s.store.Now())
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Standing, len(rows))
-	for i, o := range rows {
-		out[i] = Standing{UserID: o.UserID, Name: o.UserName, Email: o.UserEmail, EmployeeNumber: o.EmployeeNumber, OrgUnit: o.OrgUnitPath,
-			Status: o.Status, DueAt: o.DueAt}
-		if o.Status == store.ObligationCompleted {
-			out[i].CompletedAt, out[i].ValidUntil = o.CompletedAt, o.ValidUntil
-		}
-	}
-	return out, nil
-}
-
 // TenantRow is one municipality's totals in the operator's overview.
 type TenantRow struct {
 	Tenant string // slug

@@ -33,15 +33,12 @@ func (s *Service) Expiring(ctx context.Context, tenant model.Tenant, slug string
 		courseID = entry.CourseID
 	}
 	now := s.store.Now()
-	rows, err := s.store.ObligationsExpiringBetween(ctx, store.TenantScope(tenant.ID), now, now.Add(time.Duration(days)*24*time.Hour), now)
+	rows, err := s.store.ObligationsExpiringBetween(ctx, store.TenantScope(tenant.ID), courseID, now, now.Add(time.Duration(days)*24*time.Hour), now)
 	if err != nil {
 		return nil, err
 	}
-	out := []ExpiringEntry{}
+	out := make([]ExpiringEntry, 0, len(rows))
 	for _, o := range rows {
-		if courseID != "" && o.CourseID != courseID {
-			continue
-		}
 		out = append(out, ExpiringEntry{Course: o.CourseSlug, Standing: Standing{UserID: o.UserID, Name: o.UserName, Email: o.UserEmail,
 			EmployeeNumber: o.EmployeeNumber, OrgUnit: o.OrgUnitPath, Status: o.Status, DueAt: o.DueAt, CompletedAt: o.CompletedAt, ValidUntil: o.ValidUntil}})
 	}

@@ -53,16 +53,66 @@ func (s *Store) UserObligations(ctx context.Context, userID string, now time.Tim
 	return rows, dbErr("obligations of user", err)
 }
 
-// ObligationList returns the people a course is mandatory for in the tenant, exempt people
-// left out, ordered by org unit and name; status ("" for all) filters on the status at now.
-func (s *Store) ObligationList(ctx context.Context, tenantID, courseID, status string, now time.Time) ([]Obligation, error) {
-	var rows []Obligation
-	q := s.selectObligations(&rows, now).Where("ob.tenant_id = ? AND ob.course_id = ? AND ob.state <> ?", tenantID, courseID, ObligationExempt)
-	if status != "" {
-		q = q.Where("("+statusSQL+") = ?", now, now, status)
+// LearnerListFilter selects one course's named list, or a page of it: the people the course is
+// mandatory for in a municipality, exempt people left out.
+type LearnerListFilter struct {
+	TenantID, CourseID string
+	Status             string          // ObligationStatus at now; "" = all
+	OrgUnit            string          // normalised path; the unit and its sub-units; "" = everybody
+	ValidUntilBy       *time.Time      // only completions that stop counting by then; nil = no such limit
+	After              *LearnerListKey // start after this person; nil = from the first
+	Limit              int             // at most so many rows; 0 = all
+}
+
+// LearnerListKey is a person's place in the named list, which is ordered by org unit path,
+// name and user id: total, so that a page cursor names one exact position.
+type LearnerListKey struct{ OrgUnit, Name, UserID string }
+
+// Key is the obligation's place in the named list.
+func (o Obligation) Key() LearnerListKey { return LearnerListKey{o.OrgUnitPath, o.UserName, o.UserID} }
+
+// selectLearners selects what f selects, without order or page. Order and cursor are applied by
+// the database, in the database's collation, so that the two always agree.
+func (s *Store) selectLearners(dst any, f LearnerListFilter, now time.Time) *bun.SelectQuery {
+	q := s.selectObligations(dst, now).Where("ob.tenant_id = ? AND ob.course_id = ? AND ob.state <> ?", f.TenantID, f.CourseID, ObligationExempt)
+	if f.Status != "" {
+		q = q.Where("("+statusSQL+") = ?", now, now, f.Status)
 	}
-	err := q.OrderExpr("org_unit_path, u.name, u.id").Scan(ctx)
-	return rows, dbErr("obligations of course", err)
+	if f.OrgUnit != "" {
+		where, args := subtreeOf("ou.path", f.OrgUnit)
+		q = q.Where(where, args...)
+	}
+	if f.ValidUntilBy != nil {
+		q = q.Where("ob.valid_until IS NOT NULL AND ob.valid_until <= ?", *f.ValidUntilBy)
+	}
+	return q
+}
+
+// LearnerList returns the named list as f selects it, ordered by org unit, name and person; more
+// says whether rows follow the page (always false without a limit). The database sorts and cuts:
+// a page of a municipality of 100,000 reads one page into memory, not the whole course.
+func (s *Store) LearnerList(ctx context.Context, f LearnerListFilter, now time.Time) (rows []Obligation, more bool, err error) {
+	q := s.selectLearners(&rows, f, now).OrderExpr("COALESCE(ou.path, ''), u.name, u.id")
+	if k := f.After; k != nil {
+		q = q.Where("(COALESCE(ou.path, '') > ? OR (COALESCE(ou.path, '') = ? AND (u.name > ? OR (u.name = ? AND u.id > ?))))",
+			k.OrgUnit, k.OrgUnit, k.Name, k.Name, k.UserID)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit + 1))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, false, dbErr("obligations of course", err)
+	}
+	if f.Limit > 0 && len(rows) > f.Limit {
+		return rows[:f.Limit], true, nil
+	}
+	return rows, false, nil
+}
+
+// CountLearnerList counts the people f selects (After and Limit ignored).
+func (s *Store) CountLearnerList(ctx context.Context, f LearnerListFilter, now time.Time) (int, error) {
+	n, err := s.selectLearners((*Obligation)(nil), f, now).Count(ctx)
+	return int(n), dbErr("count obligations of course", err)
 }
 
 // ObligationCount is one group's numbers: people the course is mandatory for (exempt people
@@ -132,10 +182,15 @@ func (s *Store) selectDue(dst any, scope Scope, from, to, now time.Time) *bun.Se
 
 // ObligationsExpiringBetween returns completed obligations within the scope whose completion
 // stops counting in [from, to) — whose certificate expires or whose recurrence comes round —
-// with the person's name, e-mail address and language. Exempt people are left out.
-func (s *Store) ObligationsExpiringBetween(ctx context.Context, scope Scope, from, to, now time.Time) ([]Obligation, error) {
+// with the person's name, e-mail address and language; courseID "" means every course. Exempt
+// people are left out.
+func (s *Store) ObligationsExpiringBetween(ctx context.Context, scope Scope, courseID string, from, to, now time.Time) ([]Obligation, error) {
 	var rows []Obligation
-	err := s.selectExpiring(&rows, scope, from, to, now).OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
+	q := s.selectExpiring(&rows, scope, from, to, now)
+	if courseID != "" {
+		q = q.Where("ob.course_id = ?", courseID)
+	}
+	err := q.OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
 	return rows, dbErr("obligations expiring", err)
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/report"
 )
 
@@ -184,14 +185,21 @@ func download(c *fiber.Ctx, contentType, name string, body []byte) error {
 	return c.Send(body)
 }
 
+// learnersPageSize is how many people one page of the named list shows.
+const learnersPageSize = 100
+
 type learnersData struct {
 	Slug, Title string
 	Unit        string
 	Status      string
 	Expiring    int // days; 0 = no expiry filter
 	People      []report.Standing
+	Total       int // people in the whole list, all pages
 	Statuses    []string
-	Off         bool // the municipality does not allow named lists
+	Off         bool   // the municipality does not allow named lists
+	Next        string // the next page's URL; "" = this is the last
+	First       string // the first page's URL with the same filters
+	Paged       bool   // not the first page: link back to it
 }
 
 // learnersPage is the named list: hr and admin only, only where the municipality allows named
@@ -219,13 +227,32 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 		}
 		d.Expiring, d.Status = n, "completed"
 	}
-	list, _, err := w.reports.LearnersPage(c.UserContext(), t, report.LearnerQuery{Course: slug, Status: d.Status, OrgUnit: d.Unit})
+	q := report.LearnerQuery{Course: slug, Status: d.Status, OrgUnit: d.Unit, Expiring: d.Expiring, Limit: learnersPageSize}
+	binding := pagecursor.Binding("web learners", t.ID, slug, d.Status, d.Unit, strconv.Itoa(d.Expiring))
+	if cur := c.Query("cursor"); cur != "" {
+		key, err := w.cursors.Open(cur, binding, 3)
+		if err != nil {
+			return err // a changed or foreign cursor: 400
+		}
+		q.After, d.Paged = &report.LearnerKey{OrgUnit: key[0], Name: key[1], UserID: key[2]}, true
+	}
+	list, more, err := w.reports.LearnersPage(c.UserContext(), t, q)
 	if err != nil {
 		return err
 	}
+	if d.Total, err = w.reports.CountLearners(c.UserContext(), t, q); err != nil {
+		return err
+	}
+	links := url.Values{"status": {c.Query("status")}, "unit": {d.Unit}}
 	if d.Expiring > 0 {
-		until := w.store.Now().AddDate(0, 0, d.Expiring) // the store's clock, as report.Expiring
-		list = slices.DeleteFunc(list, func(s report.Standing) bool { return s.ValidUntil == nil || s.ValidUntil.After(until) })
+		links = url.Values{"expiring": {strconv.Itoa(d.Expiring)}, "unit": {d.Unit}}
+	}
+	base := "/admin/reports/" + url.PathEscape(slug) + "/learners?"
+	d.First = base + links.Encode()
+	if more {
+		k := list[len(list)-1].Key()
+		links.Set("cursor", w.cursors.Seal(binding, k.OrgUnit, k.Name, k.UserID))
+		d.Next = base + links.Encode()
 	}
 	details := map[string]string{"status": d.Status, "people": strconv.Itoa(len(list)), "via": "page"}
 	if d.Unit != "" {

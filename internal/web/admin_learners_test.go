@@ -1,0 +1,97 @@
+package web_test
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/testenv"
+)
+
+var (
+	learnersNext  = regexp.MustCompile(`href="(/admin/reports/basis/learners\?[^"]*cursor=[^"]+)">Nächste Seite`)
+	learnersFirst = regexp.MustCompile(`href="(/admin/reports/basis/learners\?[^"]*)">Zur ersten Seite`)
+	learnerRowRE  = regexp.MustCompile(`<span class="muted">([^<]+@a\.example)</span></th>\s*<td><span class="cell-label" aria-hidden="true">[^<]*</span>([^<]*)</td>`)
+)
+
+// learnerRows reads a named-list page: each row's e-mail address and org unit, in order.
+func learnerRows(body string) (emails, units []string) {
+	for _, m := range learnerRowRE.FindAllStringSubmatch(body, -1) {
+		emails, units = append(emails, m[1]), append(units, m[2])
+	}
+	return emails, units
+}
+
+// The named list in the pages comes a hundred people at a time, in the order of org unit and
+// name, with the filters kept from page to page, the whole list's size above every page, and
+// every page audited.
+func TestNamedListPagesInTheBrowser(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		for i := range 100 {
+			w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
+		}
+		hr := w.browser(t, w.hr)
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+			t.Fatalf("assign: %d", r.StatusCode)
+		}
+		const everybody = 118 // hr, admin, l0…l15 and the hundred in FB5
+
+		first := hr.do("GET", "/admin/reports/basis/learners", nil)
+		emails, units := learnerRows(first.Body)
+		m := learnersNext.FindStringSubmatch(first.Body)
+		if first.StatusCode != 200 || len(emails) != 100 || m == nil || !strings.Contains(first.Body, fmt.Sprintf("%d Personen", everybody)) {
+			t.Fatalf("first page: %d, %d people, next link %v", first.StatusCode, len(emails), m)
+		}
+		if learnersFirst.MatchString(first.Body) {
+			t.Error("the first page links to the first page")
+		}
+		second := hr.do("GET", strings.ReplaceAll(m[1], "&amp;", "&"), nil)
+		more, moreUnits := learnerRows(second.Body)
+		if second.StatusCode != 200 || len(more) != everybody-100 || learnersNext.MatchString(second.Body) ||
+			!learnersFirst.MatchString(second.Body) || !strings.Contains(second.Body, fmt.Sprintf("%d Personen", everybody)) {
+			t.Fatalf("second page: %d, %d people", second.StatusCode, len(more))
+		}
+		all, allUnits := append(emails, more...), append(units, moreUnits...)
+		seen := map[string]bool{}
+		for _, e := range all {
+			seen[e] = true
+		}
+		if len(seen) != everybody {
+			t.Errorf("the two pages name %d different people, want %d", len(seen), everybody)
+		}
+		if !slices.IsSorted(allUnits) {
+			t.Errorf("not ordered by org unit: %v", allUnits)
+		}
+
+		// A filter keeps to its pages: FB5 alone is one page of exactly a hundred.
+		fb5 := hr.do("GET", "/admin/reports/basis/learners?unit=FB5", nil)
+		if got, _ := learnerRows(fb5.Body); len(got) != 100 || learnersNext.MatchString(fb5.Body) || !strings.Contains(fb5.Body, "100 Personen") {
+			t.Errorf("FB5: %d people, next link %v", len(got), learnersNext.MatchString(fb5.Body))
+		}
+		// The next link carries the filter, and a cursor does not fit another filter.
+		if !strings.Contains(m[1], "status=&amp;unit=") {
+			t.Errorf("next link %s lacks the filters", m[1])
+		}
+		moved := strings.Replace(strings.ReplaceAll(m[1], "&amp;", "&"), "unit=", "unit=FB5", 1)
+		if r := hr.do("GET", moved, nil); r.StatusCode != 400 {
+			t.Errorf("a cursor under another filter: %d", r.StatusCode)
+		}
+
+		// Each page shown was written to the audit log, with how many people it named.
+		var entries []model.AuditEntry
+		w.e.Do("GET", "/api/v1/admin/audit?action=report.learners&limit=100", w.e.Token("admin@a.example"), nil).JSON(t, &entries)
+		var people []string
+		for _, e := range entries {
+			people = append(people, e.Details["people"])
+		}
+		slices.Sort(people)
+		if want := []string{"100", "100", "18"}; !slices.Equal(people, want) {
+			t.Errorf("audited pages name %v people, want %v", people, want)
+		}
+	})
+}
