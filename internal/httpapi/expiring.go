@@ -8,6 +8,8 @@ import (
 
 	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/pagecursor"
+	"github.com/wachsam/wachsam/internal/report"
 )
 
 type expiringJSON struct {
@@ -21,30 +23,50 @@ type expiringJSON struct {
 }
 
 // expiringReport is the named list of people whose completion ends within ?days= (default 30),
-// so HR can plan renewals: the same roles, switch and audit as the learners list.
+// so HR can plan renewals: the same roles, switch and audit as the learners list. Without
+// ?limit= it is the whole list, as it always was; with it, one page (see paging.go).
 func (a *API) expiringReport(c *fiber.Ctx) error {
 	t, err := a.ownTenant(c)
 	if err != nil {
 		return err
 	}
-	days := 30
+	q := report.ExpiringQuery{Course: c.Query("course"), Days: 30}
 	if s := c.Query("days"); s != "" {
-		if days, err = strconv.Atoi(s); err != nil {
+		if q.Days, err = strconv.Atoi(s); err != nil {
 			return model.Invalid("days", "must be a number of days from 1 to 366")
 		}
 	}
-	list, err := a.Reports.Expiring(c.UserContext(), t, c.Query("course"), days)
+	if q.Limit, err = pageLimit(c, 0, 1000); err != nil {
+		return err
+	}
+	binding := pagecursor.Binding("expiring", t.ID, q.Course, strconv.Itoa(q.Days))
+	after, err := a.openCursor(c, binding, 3)
 	if err != nil {
 		return err
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.expiring", c.Query("course"),
-		map[string]string{"days": strconv.Itoa(days), "people": strconv.Itoa(len(list))}); err != nil {
+	if after != nil {
+		at, err := time.Parse(time.RFC3339Nano, after[0])
+		if err != nil { // sealed by us, so this is a bug, not a client's mistake
+			return err
+		}
+		q.After = &report.ExpiringKey{ValidUntil: at, UserID: after[1], CourseID: after[2]}
+	}
+	list, more, err := a.Reports.Expiring(c.UserContext(), t, q)
+	if err != nil {
+		return err
+	}
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.expiring", q.Course,
+		map[string]string{"days": strconv.Itoa(q.Days), "people": strconv.Itoa(len(list))}); err != nil {
 		return err
 	}
 	out := make([]expiringJSON, len(list))
 	for i, e := range list {
 		out[i] = expiringJSON{Name: e.Name, Email: e.Email, EmployeeNumber: e.EmployeeNumber, OrgUnit: e.OrgUnit, Course: e.Course,
 			CompletedAt: e.CompletedAt, ValidUntil: e.ValidUntil}
+	}
+	if more {
+		k := list[len(list)-1].Key()
+		a.announceNext(c, binding, k.ValidUntil.UTC().Format(time.RFC3339Nano), k.UserID, k.CourseID)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/testenv"
@@ -245,6 +246,61 @@ func TestChangedOrForeignCursorsAreRefused(t *testing.T) {
 		otherAdmin := other.Token(other.User(&otherTen, "admin@a.example", "", model.RoleAdmin).Email)
 		if r := other.Do("GET", "/api/v1/admin/users?limit=2&cursor="+users, otherAdmin, nil); r.StatusCode != 400 {
 			t.Errorf("cursor of another server: %d", r.StatusCode)
+		}
+	})
+}
+
+// The expiring list pages like the named list, also through rows that end at the same instant
+// (the person and the course break the tie), and a cursor is bound to its days and course.
+func TestExpiringPagesCoverEveryoneOnce(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.WithCourses(t, dialect, nil, testenv.CourseTree(nil))
+		ten := e.Tenant("a")
+		hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+		if r := e.Do("POST", "/api/v1/admin/assignments", hr, map[string]any{"course": "basis", "due_in_days": 30, "recurrence": "12mo"}); r.StatusCode != 201 {
+			t.Fatalf("assign: %d %s", r.StatusCode, r.Body)
+		}
+		start := time.Now().UTC().Truncate(time.Second)
+		for i := range 5 {
+			// Three, then two at the same instant: ties on the end date, one across a page's end.
+			at := start.Add(time.Duration(i/3) * time.Minute)
+			e.Srv.Store.SetClock(func() time.Time { return at })
+			e.PassCourse(e.Token(e.User(&ten, fmt.Sprintf("renew%d@a.example", i), "Bauamt", model.RoleLearner).Email), "basis")
+		}
+		e.Srv.Store.SetClock(func() time.Time { return start.AddDate(0, 11, 20) })
+
+		type entry struct {
+			Email      string    `json:"email"`
+			ValidUntil time.Time `json:"valid_until"`
+		}
+		var whole []entry
+		e.Do("GET", "/api/v1/reports/expiring?days=30", hr, nil).JSON(t, &whole)
+		if len(whole) != 5 || !slices.IsSortedFunc(whole, func(a, b entry) int { return a.ValidUntil.Compare(b.ValidUntil) }) {
+			t.Fatalf("whole list, soonest first: %+v", whole)
+		}
+		for _, q := range []string{"", "&course=basis"} {
+			var got []string
+			pages := walk(t, e, hr, "/api/v1/reports/expiring?days=30&limit=2"+q)
+			for _, r := range pages {
+				var page []entry
+				r.JSON(t, &page)
+				for _, p := range page {
+					got = append(got, p.Email)
+				}
+			}
+			var want []string
+			for _, p := range whole {
+				want = append(want, p.Email)
+			}
+			if !slices.Equal(got, want) || len(pages) != 3 {
+				t.Errorf("%q: %d pages give %v, want %v", q, len(pages), got, want)
+			}
+		}
+		cursor := e.Do("GET", "/api/v1/reports/expiring?days=30&limit=2", hr, nil).Header.Get("Next-Cursor")
+		for _, other := range []string{"days=31", "days=30&course=basis"} {
+			if r := e.Do("GET", "/api/v1/reports/expiring?"+other+"&limit=2&cursor="+cursor, hr, nil); r.StatusCode != 400 {
+				t.Errorf("a cursor under %s: %d", other, r.StatusCode)
+			}
 		}
 	})
 }

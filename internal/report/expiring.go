@@ -12,35 +12,51 @@ import (
 type ExpiringEntry struct {
 	Standing
 	Course string // slug
+	key    store.ExpiringKey
 }
 
-// Expiring lists who must renew soon: the people whose completion of a mandatory course (all
-// courses when slug is "") stops counting within the next days, soonest first. It is a named
-// list, under the same rules as Learners.
-func (s *Service) Expiring(ctx context.Context, tenant model.Tenant, slug string, days int) ([]ExpiringEntry, error) {
+// ExpiringKey is an entry's place in the expiring list: when it ends, then person and course.
+type ExpiringKey = store.ExpiringKey
+
+// Key is the entry's place in the expiring list.
+func (e ExpiringEntry) Key() ExpiringKey { return e.key }
+
+// ExpiringQuery selects the expiring list, or a page of it.
+type ExpiringQuery struct {
+	Course string // slug; "" = every mandatory course
+	Days   int    // completions that stop counting within so many days, 1 to 366
+	Limit  int    // 0 = the whole list
+	After  *ExpiringKey
+}
+
+// Expiring lists who must renew soon: the people whose completion of a mandatory course stops
+// counting within the next days, soonest first, cut into pages after a key; more says whether
+// another page follows. It is a named list, under the same rules as LearnersPage.
+func (s *Service) Expiring(ctx context.Context, tenant model.Tenant, q ExpiringQuery) (list []ExpiringEntry, more bool, err error) {
 	if err := NamedListsAllowed(tenant); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if days < 1 || days > 366 {
-		return nil, model.Invalid("days", "must be a number of days from 1 to 366")
-	}
-	courseID := ""
-	if slug != "" {
-		entry, err := s.catalog.Get(slug, false)
-		if err != nil {
-			return nil, err
-		}
-		courseID = entry.CourseID
+	if q.Days < 1 || q.Days > 366 {
+		return nil, false, model.Invalid("days", "must be a number of days from 1 to 366")
 	}
 	now := s.store.Now()
-	rows, err := s.store.ObligationsExpiringBetween(ctx, store.TenantScope(tenant.ID), courseID, now, now.Add(time.Duration(days)*24*time.Hour), now)
+	f := store.ExpiringFilter{Scope: store.TenantScope(tenant.ID), From: now, To: now.Add(time.Duration(q.Days) * 24 * time.Hour),
+		After: q.After, Limit: q.Limit}
+	if q.Course != "" {
+		entry, err := s.catalog.Get(q.Course, false)
+		if err != nil {
+			return nil, false, err
+		}
+		f.CourseID = entry.CourseID
+	}
+	rows, more, err := s.store.ExpiringList(ctx, f, now)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	out := make([]ExpiringEntry, 0, len(rows))
-	for _, o := range rows {
-		out = append(out, ExpiringEntry{Course: o.CourseSlug, Standing: Standing{UserID: o.UserID, Name: o.UserName, Email: o.UserEmail,
-			EmployeeNumber: o.EmployeeNumber, OrgUnit: o.OrgUnitPath, Status: o.Status, DueAt: o.DueAt, CompletedAt: o.CompletedAt, ValidUntil: o.ValidUntil}})
+	list = make([]ExpiringEntry, len(rows))
+	for i, o := range rows {
+		list[i] = ExpiringEntry{Course: o.CourseSlug, key: o.ExpiringKey(), Standing: Standing{UserID: o.UserID, Name: o.UserName, Email: o.UserEmail,
+			EmployeeNumber: o.EmployeeNumber, OrgUnit: o.OrgUnitPath, Status: o.Status, DueAt: o.DueAt, CompletedAt: o.CompletedAt, ValidUntil: o.ValidUntil}}
 	}
-	return out, nil
+	return list, more, nil
 }

@@ -437,11 +437,11 @@ func TestYearlyDeadlineAndRenewals(t *testing.T) {
 		if err != nil || len(due) != 1 || due[0].UserEmail != anna.Email || due[0].CourseSlug != "basis" || due[0].UserName == "" {
 			t.Errorf("due around the expiry: %v %+v", err, due)
 		}
-		expiring, err := st.ObligationsExpiringBetween(ctx, store.TenantScope(ten.ID), "", expiry.AddDate(0, 0, -30), expiry.Add(time.Hour), st.Now())
+		expiring, _, err := st.ExpiringList(ctx, store.ExpiringFilter{Scope: store.TenantScope(ten.ID), From: expiry.AddDate(0, 0, -30), To: expiry.Add(time.Hour)}, st.Now())
 		if err != nil || len(expiring) != 1 || expiring[0].UserEmail != anna.Email || !expiring[0].ValidUntil.Equal(expiry) {
 			t.Errorf("expiring within 30 days: %v %+v", err, expiring)
 		}
-		if other, _ := st.ObligationsExpiringBetween(ctx, store.TenantScope(e.Tenant("b").ID), "", expiry.AddDate(0, 0, -30), expiry.Add(time.Hour), st.Now()); len(other) != 0 {
+		if other, _, _ := st.ExpiringList(ctx, store.ExpiringFilter{Scope: store.TenantScope(e.Tenant("b").ID), From: expiry.AddDate(0, 0, -30), To: expiry.Add(time.Hour)}, st.Now()); len(other) != 0 {
 			t.Errorf("another tenant's scope sees %+v", other)
 		}
 		clock(time.Now())

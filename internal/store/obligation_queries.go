@@ -180,22 +180,58 @@ func (s *Store) selectDue(dst any, scope Scope, from, to, now time.Time) *bun.Se
 		Where("NOT (ob.completed_at IS NOT NULL AND (ob.valid_until IS NULL OR ob.valid_until > ob.due_at))")
 }
 
-// ObligationsExpiringBetween returns completed obligations within the scope whose completion
-// stops counting in [from, to) — whose certificate expires or whose recurrence comes round —
-// with the person's name, e-mail address and language; courseID "" means every course. Exempt
-// people are left out.
-func (s *Store) ObligationsExpiringBetween(ctx context.Context, scope Scope, courseID string, from, to, now time.Time) ([]Obligation, error) {
-	var rows []Obligation
-	q := s.selectExpiring(&rows, scope, from, to, now)
-	if courseID != "" {
-		q = q.Where("ob.course_id = ?", courseID)
-	}
-	err := q.OrderExpr("ob.valid_until, ob.user_id, ob.course_id").Scan(ctx)
-	return rows, dbErr("obligations expiring", err)
+// ExpiringFilter selects the completed obligations within Scope whose completion stops counting
+// in [From, To) — whose certificate expires or whose recurrence comes round — or a page of them.
+// Exempt people are left out.
+type ExpiringFilter struct {
+	Scope    Scope
+	CourseID string // "" = every course
+	From, To time.Time
+	After    *ExpiringKey // start after this row; nil = from the first
+	Limit    int          // at most so many rows; 0 = all
 }
 
-// selectExpiring selects what ObligationsExpiringBetween and ObligationsExpiringPage return,
-// unordered.
+// ExpiringKey is a row's place in the expiring list, which is ordered soonest first, then by
+// person and course: total, so that a page cursor names one exact position.
+type ExpiringKey struct {
+	ValidUntil       time.Time
+	UserID, CourseID string
+}
+
+// ExpiringKey is the obligation's place in the expiring list (ValidUntil is set on every row
+// the list holds).
+func (o Obligation) ExpiringKey() ExpiringKey {
+	k := ExpiringKey{UserID: o.UserID, CourseID: o.CourseID}
+	if o.ValidUntil != nil {
+		k.ValidUntil = *o.ValidUntil
+	}
+	return k
+}
+
+// ExpiringList returns what f selects with the person's name, e-mail address and language,
+// soonest first; more says whether rows follow the page (always false without a limit).
+func (s *Store) ExpiringList(ctx context.Context, f ExpiringFilter, now time.Time) (rows []Obligation, more bool, err error) {
+	q := s.selectExpiring(&rows, f.Scope, f.From, f.To, now).OrderExpr("ob.valid_until, ob.user_id, ob.course_id")
+	if f.CourseID != "" {
+		q = q.Where("ob.course_id = ?", f.CourseID)
+	}
+	if k := f.After; k != nil {
+		q = q.Where("(ob.valid_until > ? OR (ob.valid_until = ? AND (ob.user_id > ? OR (ob.user_id = ? AND ob.course_id > ?))))",
+			k.ValidUntil, k.ValidUntil, k.UserID, k.UserID, k.CourseID)
+	}
+	if f.Limit > 0 {
+		q = q.Limit(int64(f.Limit + 1))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return nil, false, dbErr("obligations expiring", err)
+	}
+	if f.Limit > 0 && len(rows) > f.Limit {
+		return rows[:f.Limit], true, nil
+	}
+	return rows, false, nil
+}
+
+// selectExpiring selects what ExpiringList and ObligationsExpiringPage return, unordered.
 func (s *Store) selectExpiring(dst any, scope Scope, from, to, now time.Time) *bun.SelectQuery {
 	return s.selectObligations(dst, now).ApplyQueryBuilder(scope.where("ob.tenant_id")).
 		Where("ob.completed_at IS NOT NULL AND ob.valid_until >= ? AND ob.valid_until < ? AND ob.state <> ?", from, to, ObligationExempt)
@@ -232,7 +268,8 @@ func (s *Store) ObligationsDuePage(ctx context.Context, scope Scope, from, to, n
 	return rows, dbErr("obligations due", err)
 }
 
-// ObligationsExpiringPage is ObligationsExpiringBetween a page at a time.
+// ObligationsExpiringPage is the expiring obligations of ExpiringList a page at a time in person
+// order, for the reminder scan.
 func (s *Store) ObligationsExpiringPage(ctx context.Context, scope Scope, from, to, now time.Time, page ObligationPage) ([]Obligation, error) {
 	var rows []Obligation
 	err := page.apply(s.selectExpiring(&rows, scope, from, to, now)).Scan(ctx)
