@@ -55,7 +55,7 @@ func (a *API) expiringReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.expiring", q.Course,
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, report.AuditExpiring, q.Course,
 		map[string]string{"days": strconv.Itoa(q.Days), "people": strconv.Itoa(len(list))}); err != nil {
 		return err
 	}

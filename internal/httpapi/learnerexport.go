@@ -36,7 +36,7 @@ func (a *API) learnerExport(c *fiber.Ctx, format string) (*report.LearnerExport,
 			details[k] = v
 		}
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners.export", q.Course, details); err != nil {
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, report.AuditLearnersExport, q.Course, details); err != nil {
 		return nil, "", err
 	}
 	name := "learners"

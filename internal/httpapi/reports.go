@@ -173,7 +173,7 @@ func (a *API) learnersReport(c *fiber.Ctx) error {
 	if q.OrgUnit != "" {
 		details["org_unit"] = q.OrgUnit
 	}
-	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners", q.Course, details); err != nil {
+	if err := a.Identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, report.AuditLearners, q.Course, details); err != nil {
 		return err
 	}
 	names := map[string]string{"open": "not_started", "in_progress": "in_progress", "overdue": "overdue", "completed": "completed"}

@@ -22,10 +22,18 @@ func NamedListsAllowed(tenant model.Tenant) error {
 	return nil
 }
 
-// The audit actions of the per-course lists of exemptions and manual completions (and of the
-// API's lists of each kind across courses), one entry per view, named like the other named
-// lists (report.learners, report.exemptions_and_completions).
+// The audit actions of the named lists, one entry per view (per page where a list is paged),
+// whether the API, an API key or a page asked. Operators and staff councils filter the audit log
+// by them, so they never change.
 const (
+	// AuditLearners: a course's named list, or a person's page with their mandatory courses.
+	AuditLearners = "report.learners"
+	// AuditLearnersExport: the named list as a CSV or XLSX file.
+	AuditLearnersExport = "report.learners.export"
+	// AuditExpiring: the completions that end soon.
+	AuditExpiring = "report.expiring"
+	// AuditExemptionList and AuditCompletionList: the per-course lists of exemptions and manual
+	// completions (and the API's lists of each kind across courses).
 	AuditExemptionList  = "report.exemptions"
 	AuditCompletionList = "report.manual_completions"
 )

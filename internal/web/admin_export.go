@@ -38,7 +38,7 @@ func (w *Web) learnersDownload(c *fiber.Ctx) error {
 			details[k] = v
 		}
 	}
-	if err := w.identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners.export", slug, details); err != nil {
+	if err := w.identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, report.AuditLearnersExport, slug, details); err != nil {
 		return err
 	}
 	lang := w.language(c)

@@ -261,7 +261,7 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 	if d.Expiring > 0 {
 		details["expiring_days"] = strconv.Itoa(d.Expiring)
 	}
-	if err := w.identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, "report.learners", slug, details); err != nil {
+	if err := w.identity.Audit(c.UserContext(), httpx.MustPrincipal(c), t.ID, report.AuditLearners, slug, details); err != nil {
 		return err
 	}
 	d.People = list

@@ -191,7 +191,7 @@ func (w *Web) userView(c *fiber.Ctx, scope store.Scope, person model.User, form 
 			for _, o := range obs {
 				d.Obligations = append(d.Obligations, obligationRow{Obligation: o, Title: w.courseTitle(c, o.CourseSlug)})
 			}
-			if err := w.identity.Audit(c.UserContext(), p, person.TenantID, "report.learners", person.Email,
+			if err := w.identity.Audit(c.UserContext(), p, person.TenantID, report.AuditLearners, person.Email,
 				map[string]string{"via": "person", "people": "1", "user_id": person.ID}); err != nil {
 				return nil, err
 			}
