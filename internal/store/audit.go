@@ -60,7 +60,7 @@ func (s *Store) ListAudit(ctx context.Context, scope Scope, f AuditFilter) ([]mo
 	q := s.db.NewSelect().Model(&rows).ColumnExpr("a.*").ColumnExpr("u.name AS actor_name").ColumnExpr("ak.name AS api_key_name").
 		Join("LEFT JOIN users AS u ON u.id = a.actor_id").
 		Join("LEFT JOIN api_keys AS ak ON ak.id = a.api_key_id").
-		ApplyQueryBuilder(scope.where("a.tenant_id")).OrderExpr("a.id DESC").Limit(int64(f.Limit + 1))
+		ApplyQueryBuilder(scope.where("a.tenant_id")).OrderExpr("a.id DESC")
 	if f.Before != "" {
 		if err := checkID("audit entry", f.Before); err != nil {
 			return nil, false, model.Invalid("before", "is not the id of an audit entry")
@@ -70,12 +70,9 @@ func (s *Store) ListAudit(ctx context.Context, scope Scope, f AuditFilter) ([]mo
 	if f.Action != "" {
 		q = q.Where("a.action = ?", f.Action)
 	}
-	if err := q.Scan(ctx); err != nil {
+	more, err := scanPage(ctx, q, &rows, f.Limit)
+	if err != nil {
 		return nil, false, dbErr("list audit log", err)
-	}
-	more := len(rows) > f.Limit
-	if more {
-		rows = rows[:f.Limit]
 	}
 	out := make([]model.AuditEntry, len(rows))
 	for i, r := range rows {

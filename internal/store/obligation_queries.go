@@ -97,16 +97,8 @@ func (s *Store) LearnerList(ctx context.Context, f LearnerListFilter, now time.T
 		q = q.Where("(COALESCE(ou.path, '') > ? OR (COALESCE(ou.path, '') = ? AND (u.name > ? OR (u.name = ? AND u.id > ?))))",
 			k.OrgUnit, k.OrgUnit, k.Name, k.Name, k.UserID)
 	}
-	if f.Limit > 0 {
-		q = q.Limit(int64(f.Limit + 1))
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, false, dbErr("obligations of course", err)
-	}
-	if f.Limit > 0 && len(rows) > f.Limit {
-		return rows[:f.Limit], true, nil
-	}
-	return rows, false, nil
+	more, err = scanPage(ctx, q, &rows, f.Limit)
+	return rows, more, dbErr("obligations of course", err)
 }
 
 // CountLearnerList counts the people f selects (After and Limit ignored).
@@ -219,16 +211,8 @@ func (s *Store) ExpiringList(ctx context.Context, f ExpiringFilter, now time.Tim
 		q = q.Where("(ob.valid_until > ? OR (ob.valid_until = ? AND (ob.user_id > ? OR (ob.user_id = ? AND ob.course_id > ?))))",
 			k.ValidUntil, k.ValidUntil, k.UserID, k.UserID, k.CourseID)
 	}
-	if f.Limit > 0 {
-		q = q.Limit(int64(f.Limit + 1))
-	}
-	if err := q.Scan(ctx); err != nil {
-		return nil, false, dbErr("obligations expiring", err)
-	}
-	if f.Limit > 0 && len(rows) > f.Limit {
-		return rows[:f.Limit], true, nil
-	}
-	return rows, false, nil
+	more, err = scanPage(ctx, q, &rows, f.Limit)
+	return rows, more, dbErr("obligations expiring", err)
 }
 
 // selectExpiring selects what ExpiringList and ObligationsExpiringPage return, unordered.

@@ -245,6 +245,23 @@ func isUniqueViolation(err error) bool {
 	return false
 }
 
+// scanPage reads one page of q, which selects into rows: at most limit rows (0: all of them). It
+// asks for one row more than it keeps, so that more says whether another page follows without a
+// second query.
+func scanPage[T any](ctx context.Context, q *bun.SelectQuery, rows *[]T, limit int) (more bool, err error) {
+	if limit > 0 {
+		q = q.Limit(int64(limit + 1))
+	}
+	if err := q.Scan(ctx); err != nil {
+		return false, err
+	}
+	if limit > 0 && len(*rows) > limit {
+		*rows = (*rows)[:limit]
+		return true, nil
+	}
+	return false, nil
+}
+
 // subtreeOf matches an org unit path and everything below it without LIKE, so names holding
 // '%' or '_' need no escaping.
 func subtreeOf(column, path string) (string, []any) {

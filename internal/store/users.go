@@ -185,7 +185,7 @@ func (s *Store) ListUsers(ctx context.Context, scope Scope, f UserFilter) ([]mod
 		f.Limit = 100
 	}
 	var rows []userRow
-	q := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).OrderExpr("u.name, u.id").Limit(int64(f.Limit + 1))
+	q := s.selectUsers(&rows).ApplyQueryBuilder(scope.where("u.tenant_id")).OrderExpr("u.name, u.id")
 	if f.Query != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
 		q = q.Where(`(lower(u.name) LIKE ? ESCAPE '\' OR u.email LIKE ? ESCAPE '\')`, like, like)
@@ -204,12 +204,9 @@ func (s *Store) ListUsers(ctx context.Context, scope Scope, f UserFilter) ([]mod
 	if f.AfterID != "" {
 		q = q.Where("(u.name > ? OR (u.name = ? AND u.id > ?))", f.AfterName, f.AfterName, f.AfterID)
 	}
-	if err := q.Scan(ctx); err != nil {
+	more, err := scanPage(ctx, q, &rows, f.Limit)
+	if err != nil {
 		return nil, false, dbErr("list users", err)
-	}
-	more := len(rows) > f.Limit
-	if more {
-		rows = rows[:f.Limit]
 	}
 	users, err := s.withRoles(ctx, rows)
 	return users, more, err
