@@ -76,7 +76,15 @@ func statisticsTable(st CourseStatistics, lang string) [][]string {
 }
 
 // WriteStatisticsCSV writes the statistics as CSV the way German Excel opens it directly (see
-// excelCSV).
+// excelCSV). Every cell goes through safeCell: the course's title, its questions and their
+// options are the authors' Markdown, and a text starting with "=" must not become a formula in
+// the spreadsheet. The figures are never negative, so no number is changed by it.
 func WriteStatisticsCSV(w io.Writer, st CourseStatistics, lang string, sep rune) error {
-	return writeCSVRows(w, statisticsTable(st, lang), sep)
+	rows := statisticsTable(st, lang)
+	for _, row := range rows {
+		for i := range row {
+			row[i] = safeCell(row[i])
+		}
+	}
+	return writeCSVRows(w, rows, sep)
 }
