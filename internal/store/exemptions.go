@@ -89,6 +89,17 @@ func (s *Store) ListExemptions(ctx context.Context, scope Scope) ([]Exemption, e
 	return rows, dbErr("list exemptions", err)
 }
 
+// CountActiveExemptions counts the scope's exemptions from one course that are not revoked
+// (the course report's link to its exemptions), in SQL rather than over the whole list.
+func (s *Store) CountActiveExemptions(ctx context.Context, scope Scope, courseID string) (int, error) {
+	if err := checkID("course", courseID); err != nil {
+		return 0, err
+	}
+	n, err := s.db.NewSelect().Model((*Exemption)(nil)).ApplyQueryBuilder(scope.where("ex.tenant_id")).
+		Where("ex.course_id = ?", courseID).Where("ex.revoked_at IS NULL").Count(ctx)
+	return int(n), dbErr("count exemptions", err)
+}
+
 // PersonExemptions returns one person's exemptions inside the scope, newest first, revoked ones
 // included: of the course with the given slug, or of every course when slug is "". It serves
 // revoking by the person's address (at most one of a course is active, by a unique index) and
@@ -162,6 +173,17 @@ func (s *Store) ListManualCompletions(ctx context.Context, scope Scope) ([]Manua
 	var rows []ManualCompletion
 	err := s.selectManualCompletions(&rows).ApplyQueryBuilder(scope.where("mc.tenant_id")).OrderExpr("mc.recorded_at DESC, mc.id DESC").Scan(ctx)
 	return rows, dbErr("list manual completions", err)
+}
+
+// CountActiveManualCompletions counts the scope's manual completions of one course that are
+// not revoked, like CountActiveExemptions.
+func (s *Store) CountActiveManualCompletions(ctx context.Context, scope Scope, courseID string) (int, error) {
+	if err := checkID("course", courseID); err != nil {
+		return 0, err
+	}
+	n, err := s.db.NewSelect().Model((*ManualCompletion)(nil)).ApplyQueryBuilder(scope.where("mc.tenant_id")).
+		Where("mc.course_id = ?", courseID).Where("mc.revoked_at IS NULL").Count(ctx)
+	return int(n), dbErr("count manual completions", err)
 }
 
 // PersonManualCompletions returns one person's manual completions inside the scope, the latest

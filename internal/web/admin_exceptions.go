@@ -355,23 +355,13 @@ func (w *Web) revokeExceptionByEmail(c *fiber.Ctx, exemptions bool) error {
 
 // activeExceptions counts the course's exemptions and manual completions not revoked.
 func (w *Web) activeExceptions(c *fiber.Ctx, scope store.Scope, slug string) (exemptions, completions int, err error) {
-	ex, err := w.store.ListExemptions(c.UserContext(), scope)
+	e, err := w.courses.Get(slug, false)
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, e := range ex {
-		if e.CourseSlug == slug && e.RevokedAt == nil {
-			exemptions++
-		}
-	}
-	mc, err := w.store.ListManualCompletions(c.UserContext(), scope)
-	if err != nil {
+	if exemptions, err = w.store.CountActiveExemptions(c.UserContext(), scope, e.CourseID); err != nil {
 		return 0, 0, err
 	}
-	for _, m := range mc {
-		if m.CourseSlug == slug && m.RevokedAt == nil {
-			completions++
-		}
-	}
-	return exemptions, completions, nil
+	completions, err = w.store.CountActiveManualCompletions(c.UserContext(), scope, e.CourseID)
+	return exemptions, completions, err
 }
