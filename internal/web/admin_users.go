@@ -354,6 +354,9 @@ func (w *Web) updateUser(c *fiber.Ctx) error {
 		return model.Conflict("the person is anonymised; nothing about them can be changed")
 	}
 	p := httpx.MustPrincipal(c)
+	// identity.UpdateUser checks this too, but its refusal would come back below as a role the
+	// signed-in person may not grant (userErrors: the form again, 422), and a form without a role
+	// would not reach it: someone one may not manage at all is refused here first (403).
 	if u.ID != p.UserID {
 		if err := identity.CheckManage(p, u); err != nil {
 			return err
@@ -390,11 +393,8 @@ func (w *Web) setUserActive(c *fiber.Ctx) error {
 		return model.Conflict("the person is anonymised and cannot be reactivated")
 	}
 	p := httpx.MustPrincipal(c)
-	if u.ID != p.UserID {
-		if err := identity.CheckManage(p, u); err != nil {
-			return err
-		}
-	}
+	// identity.UpdateUser refuses someone p may not manage (identity.CheckManage): that 403
+	// is returned as it is below; only refusing to deactivate oneself gets the page.
 	if _, err := w.identity.UpdateUser(c.UserContext(), scope, p, u.ID, identity.UserInput{Active: &active}); err != nil {
 		if !errors.Is(err, model.ErrForbidden) || u.ID != p.UserID {
 			return err
@@ -425,7 +425,7 @@ func (w *Web) inviteUser(c *fiber.Ctx) error {
 		return model.Conflict("the person is deactivated; reactivate them first")
 	}
 	p := httpx.MustPrincipal(c)
-	if err := identity.CheckManage(p, u); err != nil {
+	if err := identity.CheckManage(p, u); err != nil { // the one check: invite and SetPasswordLink make none
 		return err
 	}
 	if w.invite != nil && !u.HasPassword && !formBool(c, "link") {

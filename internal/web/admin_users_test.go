@@ -208,8 +208,8 @@ func TestPeopleCreateEditAndAccess(t *testing.T) {
 			{page + "/invite", url.Values{"link": {"1"}}},
 			{page + "/active", url.Values{"active": {"0"}}},
 		} {
-			if r := hr.post("/admin/users", c.path, c.form); r.StatusCode != 403 {
-				t.Errorf("hr POST %s on an hr account: %d", c.path, r.StatusCode)
+			if r := hr.post("/admin/users", c.path, c.form); r.StatusCode != 403 || !strings.Contains(r.Body, "Dafür fehlt Ihnen die Berechtigung.") {
+				t.Errorf("hr POST %s on an hr account: %d\n%s", c.path, r.StatusCode, r.Body)
 			}
 		}
 		if r := admin.post(page, page, url.Values{"name": {"Nina Neumann"}, "email": {"nina.neumann@a.example"}, "org_unit": {"FB3"}, "roles": {"learner"}}); r.StatusCode != 303 {
