@@ -72,9 +72,19 @@ type LearnerListKey struct{ OrgUnit, Name, UserID string }
 func (o Obligation) Key() LearnerListKey { return LearnerListKey{o.OrgUnitPath, o.UserName, o.UserID} }
 
 // selectLearners selects what f selects, without order or page. Order and cursor are applied by
-// the database, in the database's collation, so that the two always agree.
+// the database, in the database's collation, so that the two always agree. It joins only the
+// person and the org unit, which the list shows and sorts by: with the course and the assignment
+// joined as well (selectObligations), PostgreSQL joined them above the sort and so sorted the
+// whole course on disk instead of keeping the top of it in memory (a page of 100 out of 100,000:
+// 125 ms instead of 78 ms in psql).
 func (s *Store) selectLearners(dst any, f LearnerListFilter, now time.Time) *bun.SelectQuery {
-	q := s.selectObligations(dst, now).Where("ob.tenant_id = ? AND ob.course_id = ? AND ob.state <> ?", f.TenantID, f.CourseID, ObligationExempt)
+	q := s.db.NewSelect().Model(dst).ColumnExpr("ob.*").
+		ColumnExpr("("+statusSQL+") AS status", now, now).
+		ColumnExpr("COALESCE(ou.path, '') AS org_unit_path").
+		ColumnExpr("u.name AS user_name, u.email AS user_email, COALESCE(u.employee_number, '') AS employee_number").
+		Join("JOIN users AS u ON u.id = ob.user_id").
+		Join("LEFT JOIN org_units AS ou ON ou.id = ob.org_unit_id").
+		Where("ob.tenant_id = ? AND ob.course_id = ? AND ob.state <> ?", f.TenantID, f.CourseID, ObligationExempt)
 	if f.Status != "" {
 		q = q.Where("("+statusSQL+") = ?", now, now, f.Status)
 	}
@@ -88,7 +98,8 @@ func (s *Store) selectLearners(dst any, f LearnerListFilter, now time.Time) *bun
 	return q
 }
 
-// LearnerList returns the named list as f selects it, ordered by org unit, name and person; more
+// LearnerList returns the named list as f selects it, ordered by org unit, name and person (the
+// rows carry the person and the org unit, not the course's slug or recurrence); more
 // says whether rows follow the page (always false without a limit). The database sorts and cuts:
 // a page of a municipality of 100,000 reads one page into memory, not the whole course.
 func (s *Store) LearnerList(ctx context.Context, f LearnerListFilter, now time.Time) (rows []Obligation, more bool, err error) {
