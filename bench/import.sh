@@ -11,6 +11,11 @@
 # transaction, no client, no parsing, no matching. No import can be faster than that on the
 # machine; its ratio to COPY is the best any import could reach there.
 #
+# A third, the bare floor: only the users, into a table with nothing but the three keys no
+# staff list can do without (the id, the unique e-mail address people sign in with, the unique
+# employee number the import matches by): no roles, no obligations, no other index, no foreign
+# key. Less than this no system that keeps a staff list can write.
+#
 #   bash bench/import.sh
 #
 # Environment (all optional):
@@ -73,6 +78,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 : >"$out/import.txt"
 : >"$out/copy.txt"
 : >"$out/floor.txt"
+: >"$out/bare.txt"
 for run in $(seq "$RUNS"); do
 	dropdb --if-exists --force "$db" 2>/dev/null
 	createdb "$db"
@@ -99,7 +105,10 @@ for run in $(seq "$RUNS"); do
 		ALTER TABLE floor_users ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id), ADD FOREIGN KEY (org_unit_id) REFERENCES org_units (id);
 		CREATE TABLE floor_roles (LIKE user_roles INCLUDING ALL);
 		ALTER TABLE floor_roles ADD FOREIGN KEY (user_id) REFERENCES floor_users (id) ON DELETE CASCADE;
-		CREATE TABLE floor_obligations (LIKE obligations INCLUDING ALL)" >/dev/null
+		CREATE TABLE floor_obligations (LIKE obligations INCLUDING ALL);
+		CREATE TABLE bare_users (LIKE users);
+		ALTER TABLE bare_users ADD PRIMARY KEY (id), ADD UNIQUE (email);
+		CREATE UNIQUE INDEX ON bare_users (tenant_id, employee_number)" >/dev/null
 	t0=$(now)
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" >/dev/null <<-'SQL'
 		BEGIN;
@@ -115,6 +124,12 @@ for run in $(seq "$RUNS"); do
 		COMMIT;
 	SQL
 	floor_s=$(since "$t0")
+	t0=$(now)
+	psql_q "$db" "INSERT INTO bare_users (id, tenant_id, email, name, employee_number, active, created_at, updated_at)
+		SELECT lpad(to_hex(row_number() OVER ()), 32, '0')::uuid, t.id, lower(s.email), s.first_name || ' ' || s.last_name,
+		       s.employee_number, true, now(), now()
+		FROM staff_copy s, tenants t WHERE t.slug = 'bench'" >/dev/null
+	bare_s=$(since "$t0")
 	floor_obligations=$(psql_q "$db" "SELECT count(*) FROM floor_obligations")
 
 	copied=$(psql_q "$db" "SELECT count(*) FROM staff_copy")
@@ -126,7 +141,8 @@ for run in $(seq "$RUNS"); do
 	echo "$copy_s" >>"$out/copy.txt"
 	echo "$import_s" >>"$out/import.txt"
 	echo "$floor_s" >>"$out/floor.txt"
-	log "run $run: COPY ${copy_s} s, floor ${floor_s} s, import ${import_s} s ($obligations obligations)"
+	echo "$bare_s" >>"$out/bare.txt"
+	log "run $run: COPY ${copy_s} s, bare floor ${bare_s} s, floor ${floor_s} s, import ${import_s} s ($obligations obligations)"
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
@@ -134,10 +150,13 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }
 import_s=$(median <"$out/import.txt")
 copy_s=$(median <"$out/copy.txt")
 floor_s=$(median <"$out/floor.txt")
+bare_s=$(median <"$out/bare.txt")
+bare_range=$(paste "$out/copy.txt" "$out/bare.txt" | awk '{ printf "%.3f\n", $1 / $2 }' | range)
 ratio_range=$(paste "$out/copy.txt" "$out/import.txt" | awk '{ printf "%.3f\n", $1 / $2 }' | range)
 floor_range=$(paste "$out/floor.txt" "$out/import.txt" | awk '{ printf "%.3f\n", $1 / $2 }' | range)
 r=$(ratio "$copy_s" "$import_s")
 rf=$(ratio "$floor_s" "$import_s")
 best=$(ratio "$copy_s" "$floor_s")
-result "import_speed_vs_copy=$r import_speed_vs_floor=$rf floor_speed_vs_copy=$best import_s=$import_s floor_s=$floor_s copy_s=$copy_s ratio_range=$ratio_range floor_ratio_range=$floor_range rows=$ROWS courses=$COURSES runs=$RUNS"
-log "import ${import_s} s, floor ${floor_s} s, COPY ${copy_s} s (medians of $RUNS): ${r}× COPY's speed (target ≥ 0.2; runs $ratio_range), ${rf}× the floor's (runs $floor_range); the floor itself is ${best}× COPY's; outputs in $out"
+bare=$(ratio "$copy_s" "$bare_s")
+result "import_speed_vs_copy=$r import_speed_vs_floor=$rf floor_speed_vs_copy=$best bare_floor_speed_vs_copy=$bare import_s=$import_s floor_s=$floor_s bare_floor_s=$bare_s copy_s=$copy_s ratio_range=$ratio_range floor_ratio_range=$floor_range bare_ratio_range=$bare_range rows=$ROWS courses=$COURSES runs=$RUNS"
+log "import ${import_s} s, floor ${floor_s} s, bare floor ${bare_s} s, COPY ${copy_s} s (medians of $RUNS): ${r}× COPY's speed (target ≥ 0.2; runs $ratio_range), ${rf}× the floor's (runs $floor_range); the floor itself is ${best}× COPY's, the bare floor ${bare}× (runs $bare_range); outputs in $out"
