@@ -57,3 +57,47 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("GET /api/openapi.json: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }
+
+// Every list that comes in pages says so in the document: limit and cursor among its
+// parameters, Next-Cursor and Link among the headers of its answer. An HR system generated from
+// the document would otherwise never learn that a list goes on.
+func TestOpenAPIDocumentsThePagedLists(t *testing.T) {
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/v1/reports/learners", "/api/v1/reports/expiring", "/api/v1/reports/exemptions-and-completions",
+		"/api/v1/admin/users", "/api/v1/admin/audit"} {
+		var op struct {
+			Parameters []struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+			Responses map[string]struct {
+				Headers map[string]json.RawMessage `json:"headers"`
+			} `json:"responses"`
+		}
+		if err := json.Unmarshal(doc.Paths[path]["get"], &op); err != nil {
+			t.Errorf("%s: GET is not documented (%v)", path, err)
+			continue
+		}
+		params := map[string]bool{}
+		for _, p := range op.Parameters {
+			if p.In == "query" {
+				params[p.Name] = true
+			}
+		}
+		for _, name := range []string{"limit", "cursor"} {
+			if !params[name] {
+				t.Errorf("%s: the query parameter %s is not documented", path, name)
+			}
+		}
+		for _, h := range []string{"Next-Cursor", "Link"} {
+			if _, ok := op.Responses["200"].Headers[h]; !ok {
+				t.Errorf("%s: the header %s of the answer is not documented", path, h)
+			}
+		}
+	}
+}
