@@ -73,11 +73,11 @@ func (w *Web) auditPage(c *fiber.Ctx) error {
 
 	f := store.AuditFilter{Action: d.Action, Limit: auditPageSize}
 	binding := pagecursor.Binding("web audit", scope.TenantID(), d.Action)
-	if cur := c.Query("cursor"); cur != "" {
-		key, err := w.cursors.Open(cur, binding, 1)
-		if err != nil {
-			return err // a changed or foreign cursor: 400
-		}
+	key, err := w.openCursor(c, binding, 1)
+	if err != nil {
+		return err // a changed or foreign cursor: 400, explained by the error page
+	}
+	if key != nil {
 		f.Before, d.Paged = key[0], true
 	}
 	entries, more, err := w.store.ListAudit(c.UserContext(), scope, f)

@@ -73,11 +73,11 @@ func (w *Web) exemptionListPage(c *fiber.Ctx) error {
 	}
 	q := report.ExemptionQuery{Course: d.Course, Kind: d.Kind, State: d.State, OrgUnit: d.OrgUnit, Limit: exemptionListPageSize}
 	binding := pagecursor.Binding("web exemptions", scope.TenantID(), d.Course, d.Kind, d.State, d.OrgUnit)
-	if cur := c.Query("cursor"); cur != "" {
-		key, err := w.cursors.Open(cur, binding, 2)
-		if err != nil {
-			return err // a changed or foreign cursor: 400
-		}
+	key, err := w.openCursor(c, binding, 2)
+	if err != nil {
+		return err // a changed or foreign cursor: 400, explained by the error page
+	}
+	if key != nil {
 		if err := q.StartAfter(key); err != nil {
 			return err
 		}

@@ -95,3 +95,43 @@ func TestNamedListPagesInTheBrowser(t *testing.T) {
 		}
 	})
 }
+
+// A page cursor that does not fit — changed, or given out for other filters — is refused with a
+// page that says so and leads back to the first page of the same list with the same filters,
+// on every paged list and in both languages.
+func TestARefusedCursorLeadsBackToTheFirstPage(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		admin := w.browser(t, "admin@a.example")
+		for _, c := range []struct{ path, first, text string }{
+			{"/admin/reports/basis/learners?status=overdue&unit=FB1&cursor=kaputt", "/admin/reports/basis/learners?status=overdue&amp;unit=FB1",
+				"Der Link zur nächsten Seite passt nicht"},
+			{"/admin/users?q=l&cursor=kaputt", "/admin/users?q=l", "Der Link zur nächsten Seite passt nicht"},
+			{"/admin/audit?action=report.learners&cursor=kaputt", "/admin/audit?action=report.learners", "Der Link zur nächsten Seite passt nicht"},
+			{"/admin/exemptions-and-completions?cursor=kaputt", "/admin/exemptions-and-completions", "Der Link zur nächsten Seite passt nicht"},
+			{"/admin/reports/basis/learners?unit=FB1&lang=en&cursor=kaputt", "/admin/reports/basis/learners?lang=en&amp;unit=FB1",
+				"The link to the next page does not fit"},
+		} {
+			r := admin.do("GET", c.path, nil)
+			if r.StatusCode != 400 || !strings.Contains(r.Body, c.text) || !strings.Contains(r.Body, `href="`+c.first+`"`) {
+				t.Errorf("%s: %d, want 400 saying %q with a link to %s:\n%s", c.path, r.StatusCode, c.text, c.first, r.Body)
+			}
+		}
+		// A cursor sealed for other filters is refused in the same way.
+		hr := w.browser(t, w.hr)
+		for i := range 101 {
+			w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
+		}
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+			t.Fatalf("assign: %d", r.StatusCode)
+		}
+		m := learnersNext.FindStringSubmatch(hr.do("GET", "/admin/reports/basis/learners", nil).Body)
+		if m == nil {
+			t.Fatal("no next page")
+		}
+		moved := strings.Replace(strings.ReplaceAll(m[1], "&amp;", "&"), "unit=", "unit=FB5", 1)
+		if r := hr.do("GET", moved, nil); r.StatusCode != 400 || !strings.Contains(r.Body, `href="/admin/reports/basis/learners?status=&amp;unit=FB5"`) {
+			t.Errorf("a cursor under another filter: %d\n%s", r.StatusCode, r.Body)
+		}
+	})
+}

@@ -229,11 +229,11 @@ func (w *Web) learnersPage(c *fiber.Ctx) error {
 	}
 	q := report.LearnerQuery{Course: slug, Status: d.Status, OrgUnit: d.Unit, Expiring: d.Expiring, Limit: learnersPageSize}
 	binding := pagecursor.Binding("web learners", t.ID, slug, d.Status, d.Unit, strconv.Itoa(d.Expiring))
-	if cur := c.Query("cursor"); cur != "" {
-		key, err := w.cursors.Open(cur, binding, 3)
-		if err != nil {
-			return err // a changed or foreign cursor: 400
-		}
+	key, err := w.openCursor(c, binding, 3)
+	if err != nil {
+		return err // a changed or foreign cursor: 400, explained by the error page
+	}
+	if key != nil {
 		q.After, d.Paged = &report.LearnerKey{OrgUnit: key[0], Name: key[1], UserID: key[2]}, true
 	}
 	list, more, err := w.reports.LearnersPage(c.UserContext(), t, q)

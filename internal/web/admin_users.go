@@ -59,11 +59,11 @@ func (w *Web) usersPage(c *fiber.Ctx) error {
 		return err
 	}
 	binding := pagecursor.Binding("web users", scope.TenantID(), d.Query, d.OrgUnit, d.Active)
-	if cur := c.Query("cursor"); cur != "" {
-		key, err := w.cursors.Open(cur, binding, 2)
-		if err != nil {
-			return err // a changed or foreign cursor: 400
-		}
+	key, err := w.openCursor(c, binding, 2)
+	if err != nil {
+		return err // a changed or foreign cursor: 400, explained by the error page
+	}
+	if key != nil {
 		f.AfterName, f.AfterID, d.Paged = key[0], key[1], true
 	}
 	status := fiber.StatusOK

@@ -256,11 +256,48 @@ func (w *Web) ErrorPage(c *fiber.Ctx, p httpx.Problem) error {
 	case 500, 503:
 		msg = "error.500"
 	}
-	v := &View{Data: map[string]string{"Message": msg, "RequestID": p.RequestID}}
+	data := map[string]string{"Message": msg, "RequestID": p.RequestID}
+	if p.Code == codeBadCursor {
+		data["Message"], data["Back"], data["BackLabel"] = "error.cursor", firstPage(c), "error.cursor_back"
+	}
+	v := &View{Data: data}
 	if err := w.render(c, p.Status, "error", "error.title", v); err != nil {
 		return c.Status(p.Status).SendString(p.Title)
 	}
 	return nil
+}
+
+// codeBadCursor marks a refused page cursor (openCursor), so that the error page can say what
+// happened and lead back to the list's first page instead of a bare "could not be processed".
+const codeBadCursor = "bad_cursor"
+
+// openCursor reads ?cursor= of a paged list as a sort key of n parts sealed for binding; nil
+// without a cursor. One that was changed, or sealed for other filters, another list or another
+// municipality, is a 400 that the error page explains (codeBadCursor).
+func (w *Web) openCursor(c *fiber.Ctx, binding string, n int) ([]string, error) {
+	cur := c.Query("cursor")
+	if cur == "" {
+		return nil, nil
+	}
+	key, err := w.cursors.Open(cur, binding, n)
+	if err != nil {
+		return nil, httpx.WithCode(codeBadCursor, err)
+	}
+	return key, nil
+}
+
+// firstPage is the current list's first page with the same filters: this URL without its cursor.
+func firstPage(c *fiber.Ctx) string {
+	q := url.Values{}
+	for k, v := range c.Queries() {
+		if k != "cursor" {
+			q.Set(k, v)
+		}
+	}
+	if len(q) == 0 {
+		return c.Path()
+	}
+	return c.Path() + "?" + q.Encode()
 }
 
 // safeNext keeps a post-login redirect on this site: a local path, never "//host" or a URL.
