@@ -135,3 +135,34 @@ func TestARefusedCursorLeadsBackToTheFirstPage(t *testing.T) {
 		}
 	})
 }
+
+// When the people after a page have left the list by the time its next page is opened, that
+// page is empty: it says so, and still leads back to the first page.
+func TestAnEmptiedNamedListPageLeadsBack(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		var last model.User
+		for i := range 101 {
+			last = w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
+		}
+		hr := w.browser(t, w.hr)
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+			t.Fatalf("assign: %d", r.StatusCode)
+		}
+		m := learnersNext.FindStringSubmatch(hr.do("GET", "/admin/reports/basis/learners?unit=FB5", nil).Body)
+		if m == nil {
+			t.Fatal("no next page")
+		}
+		if r := w.e.Do("PATCH", "/api/v1/admin/users/"+last.ID, w.e.Token("admin@a.example"), map[string]any{"active": false}); r.StatusCode != 200 {
+			t.Fatalf("deactivate: %d %s", r.StatusCode, r.Body)
+		}
+		r := hr.do("GET", strings.ReplaceAll(m[1], "&amp;", "&"), nil)
+		if got, _ := learnerRows(r.Body); r.StatusCode != 200 || len(got) != 0 {
+			t.Fatalf("the emptied page: %d, %d people", r.StatusCode, len(got))
+		}
+		if !learnersFirst.MatchString(r.Body) || strings.Contains(r.Body, "Niemand entspricht dieser Auswahl.") ||
+			!strings.Contains(r.Body, "Auf dieser Seite ist niemand mehr") {
+			t.Errorf("the emptied page does not say so or lead back:\n%s", r.Body)
+		}
+	})
+}
