@@ -166,3 +166,38 @@ func TestAnEmptiedNamedListPageLeadsBack(t *testing.T) {
 		}
 	})
 }
+
+// A page's table says how many people the whole list holds and how many of them this page
+// shows, so that "118 people" is not read out over a table of 18 rows.
+func TestNamedListCaptionTellsPageFromList(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		for i := range 101 {
+			w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
+		}
+		hr := w.browser(t, w.hr)
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+			t.Fatalf("assign: %d", r.StatusCode)
+		}
+		first := hr.do("GET", "/admin/reports/basis/learners?unit=FB5", nil)
+		m := learnersNext.FindStringSubmatch(first.Body)
+		if m == nil {
+			t.Fatal("no next page")
+		}
+		second := hr.do("GET", strings.ReplaceAll(m[1], "&amp;", "&"), nil)
+		single := hr.do("GET", "/admin/reports/basis/learners?unit=FB1", nil)
+		english := hr.do("GET", strings.ReplaceAll(m[1], "&amp;", "&")+"&lang=en", nil)
+		for _, c := range []struct {
+			name, body, caption string
+		}{
+			{"first page", first.Body, "<caption>101 Personen in der Liste, 100 auf dieser Seite</caption>"},
+			{"second page", second.Body, "<caption>101 Personen in der Liste, 1 auf dieser Seite</caption>"},
+			{"second page in English", english.Body, "<caption>101 people in the list, 1 on this page</caption>"},
+			{"a list of one page", single.Body, "<caption>6 Personen</caption>"},
+		} {
+			if !strings.Contains(c.body, c.caption) {
+				t.Errorf("%s: want %s\n%s", c.name, c.caption, regexp.MustCompile(`<caption>.*`).FindString(c.body))
+			}
+		}
+	})
+}
