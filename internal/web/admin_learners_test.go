@@ -201,3 +201,45 @@ func TestNamedListCaptionTellsPageFromList(t *testing.T) {
 		}
 	})
 }
+
+// HR's pages name a person's standing in one set of words: the named list and the person page
+// say what the list's filter and the named export say ("Nicht begonnen", "Abgeschlossen"), not
+// the learner's dashboard words ("Offen", "Erledigt").
+func TestNamedListAndPersonPageSpeakTheFiltersWords(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		hr := w.browser(t, w.hr)
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+			t.Fatalf("assign: %d", r.StatusCode)
+		}
+		w.e.PassCourse(w.e.Token("l0@a.example"), "basis")
+		const exemptions = "/admin/reports/basis/exemptions"
+		if r := hr.post(exemptions, exemptions, url.Values{"email": {"l2@a.example"}, "reason": {"Elternzeit"}}); r.StatusCode != 303 {
+			t.Fatalf("exempt: %d\n%s", r.StatusCode, r.Body)
+		}
+		status := regexp.MustCompile(`<span class="badge badge-due-[a-z_]+">([^<]+)</span>`)
+		words := func(body string) map[string]bool {
+			out := map[string]bool{}
+			for _, m := range status.FindAllStringSubmatch(body, -1) {
+				out[m[1]] = true
+			}
+			return out
+		}
+
+		list := hr.do("GET", "/admin/reports/basis/learners", nil)
+		got := words(list.Body)
+		if list.StatusCode != 200 || !got["Abgeschlossen"] || !got["Nicht begonnen"] || got["Erledigt"] || got["Offen"] {
+			t.Errorf("named list's statuses: %v", got)
+		}
+		for email, want := range map[string]string{"l0@a.example": "Abgeschlossen", "l1@a.example": "Nicht begonnen", "l2@a.example": "Befreit"} {
+			page := hr.do("GET", "/admin/users/"+w.userID(t, hr, email), nil)
+			if got := words(page.Body); len(got) != 1 || !got[want] {
+				t.Errorf("person page of %s: %v, want %q", email, got, want)
+			}
+		}
+		english := hr.do("GET", "/admin/reports/basis/learners?lang=en", nil)
+		if got := words(english.Body); !got["Completed"] || !got["Not started"] || got["Done"] || got["Open"] {
+			t.Errorf("named list in English: %v", got)
+		}
+	})
+}
