@@ -181,6 +181,13 @@ func TestAssignmentsReportAndDrillDownInThePages(t *testing.T) {
 		if drill.StatusCode != 200 || !strings.Contains(drill.Body, ">Amt<") || strings.Contains(drill.Body, "FB3") || !strings.Contains(drill.Body, `aria-current="page">FB1<`) {
 			t.Errorf("drill-down into FB1: %d\n%s", drill.StatusCode, drill.Body)
 		}
+		// The drilled-down report's named list is FB1's, and leads back to FB1's report.
+		if r := hr.do("GET", "/admin/reports/basis/learners?unit=FB1", nil); !strings.Contains(r.Body, `<p class="breadcrumb"><a href="/admin/reports/basis?unit=FB1">`) {
+			t.Errorf("FB1's named list does not lead back to FB1's report:\n%s", r.Body)
+		}
+		if r := hr.do("GET", "/admin/reports/basis/learners", nil); !strings.Contains(r.Body, `<p class="breadcrumb"><a href="/admin/reports/basis">`) {
+			t.Errorf("the whole named list does not lead back to the whole report:\n%s", r.Body)
+		}
 		if r := hr.do("GET", "/admin/reports/basis?unit=Geheim", nil); r.StatusCode != 404 {
 			t.Errorf("drill into another municipality's unit: %d", r.StatusCode)
 		}
