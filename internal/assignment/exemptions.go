@@ -215,7 +215,7 @@ func (s *Service) RecordCompletion(ctx context.Context, scope store.Scope, actor
 	day, err := time.ParseInLocation(time.DateOnly, completedOn, model.Berlin)
 	switch {
 	case err != nil:
-		v.Add("completed_on", "must be the day of the training, like 2027-03-01")
+		v.Add("completed_on", "must be the day of the training, like 2026-03-01")
 	case day.After(s.store.Now()):
 		v.Add("completed_on", "lies in the future; record a training once it has taken place")
 	}
