@@ -411,6 +411,11 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		if done.StatusCode != 200 || !strings.Contains(done.Body, "Der Import ist abgeschlossen.") {
 			t.Fatalf("confirm: %d\n%s", done.StatusCode, done.Body)
 		}
+		// The result tells what happened, not what would: the skipped rows were skipped.
+		if !strings.Contains(done.Body, "Diese Zeilen wurden übersprungen; alle anderen wurden importiert.") || strings.Contains(done.Body, "werden übersprungen") ||
+			!strings.Contains(done.Body, `<th scope="col">Deaktiviert</th>`) || strings.Contains(done.Body, "Zu deaktivieren") {
+			t.Errorf("the result speaks of the import in the future:\n%s", done.Body)
+		}
 		for _, email := range []string{"neu@a.example", "noch@a.example"} {
 			if u, _, err := w.e.Srv.Store.Credentials(t.Context(), email); err != nil || u.TenantID != w.a.ID {
 				t.Errorf("%s not imported into a: %v", email, err)
