@@ -120,16 +120,27 @@ func (s *suite) adminJourney(t *testing.T) {
 		t.Errorf("imported person missing: %v", err)
 	}
 
-	// Assignments: first a mistake (no unit chosen), then the course for Fachbereich 1.
+	// Assignments: first mistakes (no unit chosen, no date given), then the course for Fachbereich 1.
 	tb.open("/admin/assignments")
 	tb.audit("admin-assignments")
+	// The form's first label sits at the top of its card, not below an empty line where the
+	// hidden CSRF field is.
+	if m := eval[string](tb, `getComputedStyle(document.querySelector('form[action="/admin/assignments"] > label')).marginTop`); m != "0px" {
+		t.Errorf("the assignment form's first label has a top margin of %s inside its card", m)
+	}
 	tb.do("fill in the assignment", chromedp.SetValue(chromedp.CSS("#as-course"), "social-engineering"),
-		chromedp.Click(chromedp.CSS("#as-t-unit")), chromedp.SetValue(chromedp.CSS("#as-days"), "14"))
+		chromedp.Click(chromedp.CSS("#as-t-unit")), chromedp.Click(chromedp.CSS("#as-d-date")))
 	tb.expectStatus(demo.base + "/admin/assignments")
-	tb.load("submit without a unit", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/assignments"] button[type=submit]`)))
+	tb.load("submit without a unit and a date", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/assignments"] button[type=submit]`)))
 	tb.contains("#as-unit-err", "Wählen Sie eine Organisationseinheit")
+	tb.contains("#as-date-err", "Geben Sie ein Datum")
+	// Both fields with an error are marked alike, the date field as red as the select.
+	if c := eval[[]string](tb, `["#as-unit", "#as-date", "#as-days"].map(s => getComputedStyle(document.querySelector(s)).borderTopColor)`); c[1] != c[0] || c[2] == c[0] {
+		t.Errorf("border colours of the invalid select, the invalid date and the valid days field: %v", c)
+	}
 	tb.audit("admin-assignments-error")
-	tb.do("choose the unit, and every year by 15 January with the date picker", chromedp.SetValue(chromedp.CSS("#as-unit"), "Fachbereich 1"),
+	tb.do("choose the unit, 14 days, and every year by 15 January with the date picker", chromedp.SetValue(chromedp.CSS("#as-unit"), "Fachbereich 1"),
+		chromedp.Click(chromedp.CSS("#as-d-days")), chromedp.SetValue(chromedp.CSS("#as-days"), "14"),
 		chromedp.Click(chromedp.CSS("#as-r-yearly")), chromedp.SetValue(chromedp.CSS("#as-rec-date"), "2027-01-15"))
 	tb.click(`form[action="/admin/assignments"] button[type=submit]`)
 	tb.contains(".notice.ok", "Die Zuweisung ist gespeichert")
