@@ -14,11 +14,11 @@
 //     labelled form controls, unique ids, no HTML markup shown as text, tables that stay tables
 //     for screen readers on small screens. A planted violation proves axe runs;
 //   - Library: every lesson of every starter course in each of its languages at 360 px with axe;
-//   - every audited page at 360 px: no sideways scrolling (WCAG 1.4.10);
+//   - every audited page at 800 and 360 px: no sideways scrolling (WCAG 1.4.10 at 360);
 //   - every tab: no request to any host but the test server (DSGVO: no third-party fonts,
 //     scripts or trackers), no script error, no console or browser-log error.
 //
-// Screenshots of every audited page at 1280 and 360 px go to a temporary directory, or to
+// Screenshots of every audited page at 1280, 800 and 360 px go to a temporary directory, or to
 // WACHSAM_E2E_SCREENSHOTS when that names a directory, for a person to look at.
 //
 // The suite is skipped unless WACHSAM_E2E=1 or CI=true. When it runs it needs Chromium

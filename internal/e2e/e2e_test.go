@@ -327,7 +327,7 @@ func (s *suite) keyboard(t *testing.T) {
 }
 
 // accessibility: axe and the structural checks on every learner page, in German and English,
-// at 1280 and 360 px.
+// at 1280, 800 and 360 px.
 func (s *suite) accessibility(t *testing.T) {
 	const email, name = "barrierefrei@musterstadt.example", "Beate Barrierefrei"
 	crs, k := s.course(t, slug), s.key(t)

@@ -535,7 +535,8 @@ func (tb *tab) viewport(w, h int64) {
 
 var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9_-]+`)
 
-// reflows checks that the page, in a 360 px wide window, does not scroll sideways (WCAG 1.4.10).
+// reflows checks that the page, in a window as wide as the viewport now is, does not scroll
+// sideways (at 360 px: WCAG 1.4.10).
 func (tb *tab) reflows() {
 	tb.t.Helper()
 	w := eval[int](tb, `innerWidth`)
@@ -546,14 +547,15 @@ func (tb *tab) reflows() {
 	}
 }
 
-// screenshots saves the page at 1280 and at 360 px and checks that at 360 px nothing scrolls
-// sideways.
+// screenshots saves the page at 1280, 800 and 360 px and checks that at 800 and 360 px nothing
+// scrolls sideways: 360 is a phone (and 1280 px zoomed to 400 %), 800 a tablet or a window
+// zoomed to 160 %, between the pages' narrow layout and the full width their tables need.
 func (tb *tab) screenshots(name string) {
 	tb.t.Helper()
 	name = unsafeName.ReplaceAllString(name, "_")
-	for _, w := range []int64{1280, 360} {
+	for _, w := range []int64{1280, 800, 360} {
 		tb.viewport(w, 800)
-		if w == 360 {
+		if w < 1280 {
 			tb.reflows()
 		}
 		png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))

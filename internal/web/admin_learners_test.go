@@ -15,7 +15,7 @@ import (
 var (
 	learnersNext  = regexp.MustCompile(`href="(/admin/reports/basis/learners\?[^"]*cursor=[^"]+)">Nächste Seite`)
 	learnersFirst = regexp.MustCompile(`href="(/admin/reports/basis/learners\?[^"]*)">Zur ersten Seite`)
-	learnerRowRE  = regexp.MustCompile(`<span class="muted">([^<]+@a\.example)</span></th>\s*<td><span class="cell-label" aria-hidden="true">[^<]*</span>([^<]*)</td>`)
+	learnerRowRE  = regexp.MustCompile(`<span class="muted breakable">([^<]+@a\.example)</span></th>\s*<td><span class="cell-label" aria-hidden="true">[^<]*</span>([^<]*)</td>`)
 )
 
 // learnerRows reads a named-list page: each row's e-mail address and org unit, in order.
