@@ -163,7 +163,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			// An import may change only accounts its actor could change by hand: hr's file
 			// must not re-address, rename or reactivate an administrator (see CheckManage).
 			if !actor.CanManage(match.Roles) {
-				bad("email", staffimport.CodeRolesAdminOnly, match.Email, model.JoinRoles(match.Roles))
+				bad("email", staffimport.CodeRolesAdminOnly, match.Email, staffimport.Roles(match.Roles))
 				continue
 			}
 			want.ID = match.ID

@@ -3,6 +3,8 @@ package staffimport
 import (
 	"fmt"
 	"strings"
+
+	"github.com/wachsam/wachsam/internal/model"
 )
 
 // Problem is one reason a line cannot be imported. A line can have several.
@@ -73,8 +75,19 @@ const (
 	CodeEmailOtherEmployeeNumber = "email_other_employee_number" // address, stored number, the row's number
 	CodeEmailOtherPerson         = "email_other_person"          // address
 	CodeAnonymised               = "anonymised"                  // no args
-	CodeRolesAdminOnly           = "roles_admin_only"            // stored address, roles
+	CodeRolesAdminOnly           = "roles_admin_only"            // stored address, roles (see Roles)
 )
+
+// Roles names an account's roles as a parameter, in the reader's language ("Administration,
+// Lernende Person"), not as the codes the API and the audit log use ("admin,learner"):
+// catalogue entries "import.word.role_<role>".
+func Roles(roles []model.Role) List {
+	out := make(List, len(roles))
+	for i, r := range roles {
+		out[i] = Word("role_" + string(r))
+	}
+	return out
+}
 
 // Text is the problem as the API and the command line report it: "line N: " and the reason.
 // translate looks up a catalogue entry in one language, as i18n.Catalog.T does once the

@@ -8,6 +8,7 @@ import (
 
 	"github.com/wachsam/wachsam/frontend"
 	"github.com/wachsam/wachsam/internal/i18n"
+	"github.com/wachsam/wachsam/internal/model"
 )
 
 var (
@@ -145,9 +146,9 @@ func TestEveryProblemReadsInGermanAndEnglish(t *testing.T) {
 		{problem(7, colEmail, CodeAnonymised), nil,
 			"the employee number or e-mail address matches an anonymised account, which cannot come back; give the person a new employee number",
 			"anonymisierten Konto"},
-		{problem(7, colEmail, CodeRolesAdminOnly, "chefin@x.de", "admin, hr"), []string{"chefin@x.de", "admin, hr"},
-			"chefin@x.de belongs to an account with the roles admin, hr, which only an administrator can change; leave the line as it is stored or ask an administrator",
-			"nur die Administration ändern kann"},
+		{problem(7, colEmail, CodeRolesAdminOnly, "chefin@x.de", Roles([]model.Role{model.RoleAdmin, model.RoleLearner})), []string{"chefin@x.de"},
+			"the employee number or e-mail address of this line belongs to the account chefin@x.de with the roles administrator, learner, which only an administrator can change; leave the line as it is stored or ask an administrator",
+			"zum Konto chefin@x.de mit den Rollen Administration, Lernende Person, das nur die Administration ändern kann"},
 	}
 	tested := map[string]bool{}
 	for _, tt := range tests {
@@ -186,6 +187,14 @@ func TestEveryProblemReadsInGermanAndEnglish(t *testing.T) {
 		for _, lang := range []string{"de", "en"} {
 			if w := in(t, lang)("import.word." + string(c.word())); w == "" {
 				t.Errorf("no %s word for column %s", lang, columnNames[c])
+			}
+		}
+	}
+	// and every role (an account's roles are named, not given as codes).
+	for _, r := range model.AllRoles {
+		for _, lang := range []string{"de", "en"} {
+			if w := in(t, lang)("import.word.role_" + string(r)); w == "" || w == "import.word.role_"+string(r) {
+				t.Errorf("no %s word for the role %s", lang, r)
 			}
 		}
 	}

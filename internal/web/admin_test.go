@@ -453,3 +453,27 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		}
 	})
 }
+
+// A line that hr may not apply, because it matches an administrator's account, says whose
+// account that is and names its roles in the page's language, not as the API's role codes.
+func TestImportNamesTheRolesOfAnAccountHRMayNotChange(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		hr := w.browser(t, w.hr)
+		token := hr.csrf(hr.do("GET", "/admin/import", nil))
+		file := "E-Mail;Vorname;Nachname\r\nadmin@a.example;Mallory;Übernahme\r\n"
+		r := hr.upload("/admin/import", url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, "leute.csv", file)
+		m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
+		if r.StatusCode != 303 || m == nil {
+			t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
+		}
+		de := hr.do("GET", m[0], nil).Body
+		if want := "Personalnummer oder E-Mail-Adresse dieser Zeile gehören zum Konto admin@a.example mit den Rollen Administration, das nur die Administration ändern kann"; !strings.Contains(de, want) {
+			t.Errorf("German preview lacks %q:\n%s", want, de)
+		}
+		en := hr.do("GET", m[0]+"?lang=en", nil).Body
+		if want := "belongs to the account admin@a.example with the roles administrator, which only an administrator can change"; !strings.Contains(en, want) {
+			t.Errorf("English preview lacks %q:\n%s", want, en)
+		}
+	})
+}
