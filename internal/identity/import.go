@@ -1,8 +1,10 @@
 package identity
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strconv"
 
@@ -226,6 +228,9 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			"created": strconv.Itoa(rep.Created), "updated": strconv.Itoa(rep.Updated), "unchanged": strconv.Itoa(rep.Unchanged),
 			"invalid": strconv.Itoa(len(rep.Invalid)), "deactivated": strconv.Itoa(len(missing) * boolInt(rep.DeactivationDone))}})
 	})
+	// The file's problems were found first and the matching's after them; the reader fixes the
+	// file from top to bottom.
+	slices.SortStableFunc(rep.Invalid, func(a, b ImportProblem) int { return cmp.Compare(problemOrder(a), problemOrder(b)) })
 	if errors.Is(err, errRollback) {
 		rep.DeactivationDone = false
 		return rep, nil
@@ -250,6 +255,15 @@ func (s *Service) ImportFileMessage(fe *staffimport.FileError) string { return f
 
 // english looks up an entry of the English catalogue.
 func (s *Service) english(key string, args ...any) string { return s.messages.T("en", key, args...) }
+
+// problemOrder is a problem's place in the report: its line, and the summary of the problems
+// not listed (line 0) at the end.
+func problemOrder(p ImportProblem) int {
+	if p.Line == 0 {
+		return math.MaxInt
+	}
+	return p.Line
+}
 
 // problemLines counts the distinct lines with problems (a row may have several).
 func problemLines(problems []staffimport.Problem) map[int]bool {

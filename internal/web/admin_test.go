@@ -455,13 +455,15 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 }
 
 // A line that hr may not apply, because it matches an administrator's account, says whose
-// account that is and names its roles in the page's language, not as the API's role codes.
+// account that is and names its roles in the page's language, not as the API's role codes; and
+// it is listed in its place in the file, before the later lines' problems, although it is
+// found after them.
 func TestImportNamesTheRolesOfAnAccountHRMayNotChange(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		w := newAdminWorld(t, dialect)
 		hr := w.browser(t, w.hr)
 		token := hr.csrf(hr.do("GET", "/admin/import", nil))
-		file := "E-Mail;Vorname;Nachname\r\nadmin@a.example;Mallory;Übernahme\r\n"
+		file := "E-Mail;Vorname;Nachname\r\nadmin@a.example;Mallory;Übernahme\r\nkeine-adresse;Kaputt;Zeile\r\n"
 		r := hr.upload("/admin/import", url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, "leute.csv", file)
 		m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
 		if r.StatusCode != 303 || m == nil {
@@ -470,6 +472,9 @@ func TestImportNamesTheRolesOfAnAccountHRMayNotChange(t *testing.T) {
 		de := hr.do("GET", m[0], nil).Body
 		if want := "Personalnummer oder E-Mail-Adresse dieser Zeile gehören zum Konto admin@a.example mit den Rollen Administration, das nur die Administration ändern kann"; !strings.Contains(de, want) {
 			t.Errorf("German preview lacks %q:\n%s", want, de)
+		}
+		if lines := regexp.MustCompile(`<th scope="row">(\d+)</th>`).FindAllStringSubmatch(de, -1); len(lines) != 2 || lines[0][1] != "2" || lines[1][1] != "3" {
+			t.Errorf("invalid rows in the order %v, want lines 2 and 3", lines)
 		}
 		en := hr.do("GET", m[0]+"?lang=en", nil).Body
 		if want := "belongs to the account admin@a.example with the roles administrator, which only an administrator can change"; !strings.Contains(en, want) {
