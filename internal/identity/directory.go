@@ -84,11 +84,16 @@ func checkTenantFields(v *model.ValidationError, name *string, st model.Settings
 	}
 }
 
-// UpdateTenant changes a tenant's name and settings.
+// UpdateTenant changes a tenant's name and settings; the audit entry says what changed, from
+// what to what (switching named lists off or on is a matter for the staff council).
 func (s *Service) UpdateTenant(ctx context.Context, actor auth.Principal, t model.Tenant) (model.Tenant, error) {
 	v := &model.ValidationError{}
 	checkTenantFields(v, &t.Name, t.Settings)
 	if err := v.OrNil(); err != nil {
+		return model.Tenant{}, err
+	}
+	before, err := s.store.TenantByID(ctx, t.ID)
+	if err != nil {
 		return model.Tenant{}, err
 	}
 	if err := s.store.UpdateTenant(ctx, &t); err != nil {
@@ -98,7 +103,28 @@ func (s *Service) UpdateTenant(ctx context.Context, actor auth.Principal, t mode
 	if err != nil {
 		return model.Tenant{}, err
 	}
-	return updated, s.audit(ctx, actor, t.ID, "tenant.update", t.Slug, nil)
+	return updated, s.audit(ctx, actor, t.ID, "tenant.update", t.Slug, tenantChanges(before, updated))
+}
+
+// tenantChanges names each changed field of a tenant by its API name with "old → new"; nil
+// when nothing changed.
+func tenantChanges(a, b model.Tenant) map[string]string {
+	changes := map[string]string{}
+	diff := func(key, old, new string) {
+		if old != new {
+			changes[key] = old + " → " + new
+		}
+	}
+	diff("name", a.Name, b.Name)
+	diff("default_language", a.Settings.DefaultLanguage, b.Settings.DefaultLanguage)
+	diff("min_group_size", strconv.Itoa(a.Settings.MinGroupSize), strconv.Itoa(b.Settings.MinGroupSize))
+	diff("named_reports", strconv.FormatBool(a.Settings.NamedReports), strconv.FormatBool(b.Settings.NamedReports))
+	diff("reminder_mails", strconv.FormatBool(a.Settings.ReminderMails), strconv.FormatBool(b.Settings.ReminderMails))
+	diff("retention_days", strconv.Itoa(a.Settings.RetentionDays), strconv.Itoa(b.Settings.RetentionDays))
+	if len(changes) == 0 {
+		return nil
+	}
+	return changes
 }
 
 // UserInput is what creating a user takes; on update, nil fields stay as they are.

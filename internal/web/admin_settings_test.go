@@ -66,5 +66,24 @@ func TestSettingsInThePages(t *testing.T) {
 		if audit := w.auditActions(t); audit["tenant.update"] != 1 {
 			t.Errorf("audit: %v", audit)
 		}
+		// The entry says what changed, from what to what; a setting left alone is not named.
+		var audit []struct {
+			Action  string            `json:"action"`
+			Details map[string]string `json:"details"`
+		}
+		w.e.Do("GET", "/api/v1/admin/audit?action=tenant.update", w.e.Token("admin@a.example"), nil).JSON(t, &audit)
+		if len(audit) != 1 {
+			t.Fatalf("tenant.update entries: %+v", audit)
+		}
+		want := map[string]string{"name": "Stadt a → Stadt Neuname", "default_language": "de → en", "min_group_size": "5 → 7",
+			"named_reports": "true → false", "retention_days": "1095 → 365"}
+		for k, v := range want {
+			if got := audit[0].Details[k]; got != v {
+				t.Errorf("audit detail %s = %q, want %q (all: %v)", k, got, v, audit[0].Details)
+			}
+		}
+		if v, ok := audit[0].Details["reminder_mails"]; ok { // on before and after
+			t.Errorf("an unchanged setting is in the details: reminder_mails %q", v)
+		}
 	})
 }
