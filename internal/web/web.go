@@ -261,6 +261,14 @@ func (w *Web) ErrorPage(c *fiber.Ctx, p httpx.Problem) error {
 		data["Message"], data["Back"], data["BackLabel"] = "error.cursor", firstPage(c), "error.cursor_back"
 	}
 	v := &View{Data: data}
+	// A signed-in user stays signed in on the error page too: the header keeps their
+	// navigation and the sign-out button, instead of looking as if the error had signed them
+	// out. If even that fails (the error may be the database), the page goes without it.
+	if pr, ok := httpx.PrincipalOf(c); ok && !pr.IsAPIKey() {
+		if user, tenant, err := w.principalUser(c, pr); err == nil {
+			v.User, v.Tenant, v.TenantAdmin = user, tenant, pr.Has(model.RoleAdmin)
+		}
+	}
 	if err := w.render(c, p.Status, "error", "error.title", v); err != nil {
 		return c.Status(p.Status).SendString(p.Title)
 	}

@@ -242,6 +242,24 @@ func TestErrorPagesAreHTML(t *testing.T) {
 	}
 }
 
+// An error page for a signed-in user keeps the header of a signed-in page (navigation, who is
+// signed in, sign out): it did not sign them out.
+func TestErrorPagesKeepTheSignedInHeader(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		hr := w.browser(t, w.hr)
+		for path, status := range map[string]int{"/admin/reports/gibt-es-nicht": 404, "/admin/settings": 403} {
+			r := hr.do("GET", path, nil)
+			if r.StatusCode != status || !strings.Contains(r.Body, `action="/logout"`) || !strings.Contains(r.Body, `href="/admin"`) || !strings.Contains(r.Body, "Stadt a") {
+				t.Errorf("%s for hr: %d, without the signed-in header:\n%s", path, r.StatusCode, r.Body)
+			}
+		}
+		if r := newBrowser(t, w.e).do("GET", "/does-not-exist", nil); r.StatusCode != 404 || strings.Contains(r.Body, `action="/logout"`) {
+			t.Errorf("404 for nobody: %d, with a sign-out button", r.StatusCode)
+		}
+	})
+}
+
 func TestStaticFilesAreServed(t *testing.T) {
 	e := testenv.New(t, "sqlite", nil)
 	r := e.Do("GET", "/static/css/wachsam.css", "", nil)
