@@ -107,6 +107,14 @@ func TestStaffImport(t *testing.T) {
 			rep.Invalid[0].Message != "line 2: the e-mail address fremd@b.example belongs to an account outside this municipality" {
 			t.Fatalf("foreign address: %d %+v", status, rep)
 		}
+		// A file with mistakes of its own is still matched, so that one report names every
+		// invalid line, those that clash with stored accounts too, in the order of the file; the
+		// counts say what the valid rows would do, and nothing is written.
+		status, rep = post("", "E-Mail;Vorname;Nachname\nfremd@b.example;X;Y\nkaputt;A;B\nneu@a.example;C;D\n")
+		if status != 422 || rep.Written || rep.Created != 1 || len(rep.Invalid) != 2 || users() != 2 ||
+			rep.Invalid[0].Line != 2 || rep.Invalid[0].Code != "email_elsewhere" || rep.Invalid[1].Line != 3 || rep.Invalid[1].Code != "email_invalid" {
+			t.Fatalf("a file's own mistakes and a clash: %d %+v", status, rep)
+		}
 		// A file without the required columns is refused as a whole.
 		if r := e.Do("POST", "/api/v1/admin/users/import", hr, "Name\nAnna\n"); r.StatusCode != 422 {
 			t.Errorf("no e-mail column: %d %s", r.StatusCode, r.Body)

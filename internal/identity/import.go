@@ -68,9 +68,9 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 	if scope.All() || scope.TenantID() == "" {
 		return rep, model.Invalid("tenant", "choose the municipality with ?tenant=<slug> (or --tenant)")
 	}
-	if len(rep.Invalid) > 0 && !opts.SkipInvalid {
-		return rep, nil
-	}
+	// Even when the file's own problems already stop the import, the rows are matched (in a
+	// transaction that is rolled back below), so that the report names every invalid line at
+	// once, those that clash with stored accounts too: HR fixes the file once, not twice.
 	tenantID := scope.TenantID()
 	err := s.store.InTx(ctx, func(tx *store.Store) error {
 		var updated []string
@@ -173,6 +173,17 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			updated = append(updated, want.ID)
 			rep.Updated++
 		}
+		// What the valid rows would do is reported whether or not it is written.
+		rep.Created = len(fresh)
+		var missing []string
+		for _, u := range staff {
+			keep := seen[u.ID] || !u.Active || u.ID == actor.UserID ||
+				slices.ContainsFunc(u.Roles, func(r model.Role) bool { return r != model.RoleLearner })
+			if !keep {
+				missing = append(missing, u.ID)
+				rep.Deactivated = append(rep.Deactivated, u.Email)
+			}
+		}
 		if len(rep.Invalid) > 0 && !opts.SkipInvalid {
 			return errRollback
 		}
@@ -193,7 +204,6 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 		if err := tx.InsertStaff(ctx, tenantID, fresh); err != nil {
 			return err
 		}
-		rep.Created = len(fresh)
 		if opts.Invite != nil && !opts.DryRun && len(fresh) > 0 {
 			ids := make([]string, len(fresh))
 			for i, r := range fresh {
@@ -203,15 +213,6 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				return err
 			}
 			rep.Invited = len(ids)
-		}
-		var missing []string
-		for _, u := range staff {
-			keep := seen[u.ID] || !u.Active || u.ID == actor.UserID ||
-				slices.ContainsFunc(u.Roles, func(r model.Role) bool { return r != model.RoleLearner })
-			if !keep {
-				missing = append(missing, u.ID)
-				rep.Deactivated = append(rep.Deactivated, u.Email)
-			}
 		}
 		// With invalid rows we cannot tell who those lines meant; deactivating "missing" people
 		// could hit exactly them. The list is reported, nobody is deactivated.
