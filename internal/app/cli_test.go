@@ -268,10 +268,10 @@ func TestUserImportCommand(t *testing.T) {
 	os.WriteFile(bad, []byte("E-Mail;Vorname;Nachname\nkaputt;A;B\nok@musterstadt.example;C;D\n"), 0o600)
 
 	code, out, errOut := run(t, "", "user", "import", "--tenant", "musterstadt", good, "--dry-run")
-	if code != 0 || !strings.Contains(out, "dry run") || !strings.Contains(out, "1 to create") {
+	if code != 0 || !strings.Contains(out, "dry run") || !strings.Contains(out, "1 to create") || !strings.Contains(out, "1 org units to create (check their spelling):\n  Kämmerei\n") {
 		t.Fatalf("dry run: %d %s %s", code, out, errOut)
 	}
-	if code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", good); code != 0 || !strings.Contains(out, "1 created") {
+	if code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", good); code != 0 || !strings.Contains(out, "1 created") || !strings.Contains(out, "1 org units created:\n  Kämmerei\n") {
 		t.Fatalf("import: %d %s", code, out)
 	}
 	if code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", good); code != 0 || !strings.Contains(out, "0 created, 0 updated, 1 unchanged") {

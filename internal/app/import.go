@@ -96,6 +96,16 @@ func printImport(io IO, rep identity.ImportReport, deactivate bool) {
 	if rep.Invited > 0 {
 		fmt.Fprintf(io.Stdout, "%d invitations queued; the server sends them\n", rep.Invited)
 	}
+	if len(rep.NewOrgUnits) > 0 {
+		what := "org units created"
+		if !rep.Written {
+			what = "org units to create (check their spelling)"
+		}
+		fmt.Fprintf(io.Stdout, "%d %s:\n", len(rep.NewOrgUnits), what)
+		for _, path := range rep.NewOrgUnits {
+			fmt.Fprintln(io.Stdout, "  "+path)
+		}
+	}
 	if len(rep.Deactivated) > 0 {
 		what := "not in the file (add --deactivate-missing to deactivate them)"
 		switch {

@@ -30,6 +30,7 @@ type importReport struct {
 		Message string `json:"message"`
 	} `json:"invalid"`
 	Deactivated []string `json:"deactivated"`
+	NewOrgUnits []string `json:"new_org_units"`
 }
 
 const staffCSV = "Personalnummer;Vorname;Nachname;E-Mail;Organisationseinheit\r\n" +
@@ -189,25 +190,41 @@ func TestImportCreatesOnlyTheOrgUnitsItUses(t *testing.T) {
 		}
 		before := units()["Dezernat I"]
 
+		e.User(&ten, "admin@a.example", "", model.RoleAdmin)
+		post := func(query, csv string) importReport {
+			t.Helper()
+			req := httptest.NewRequest("POST", "/api/v1/admin/users/import"+query, strings.NewReader(csv))
+			req.Header.Set("Authorization", "Bearer "+hr)
+			req.Header.Set("Content-Type", "text/csv")
+			r := e.Send(req)
+			var rep importReport
+			r.JSON(t, &rep)
+			if r.StatusCode != 200 {
+				t.Fatalf("import: %d %s", r.StatusCode, r.Body)
+			}
+			return rep
+		}
+
 		csv := "E-Mail;Vorname;Nachname;Organisationseinheit\r\n" +
 			"a@a.example;A;A;Dezernat I/Amt 10/Team  Nord\r\n" + // two new levels under an existing unit
 			"b@a.example;B;B; Dezernat I / Amt 10 \r\n" + // the same unit, spelled loosely
 			"fremd@b.example;F;F;Nur für Fremde\r\n" + // rejected row: its unit is not created
-			"c@a.example;C;C;Dezernat I//Amt 11\r\n" // empty part: the row's problem
-		req := httptest.NewRequest("POST", "/api/v1/admin/users/import?skip_invalid=true", strings.NewReader(csv))
-		req.Header.Set("Authorization", "Bearer "+hr)
-		req.Header.Set("Content-Type", "text/csv")
-		r := e.Send(req)
-		var rep importReport
-		r.JSON(t, &rep)
-		if r.StatusCode != 200 || rep.Created != 2 || len(rep.Invalid) != 2 {
-			t.Fatalf("import: %d %+v", r.StatusCode, rep)
+			"c@a.example;C;C;Dezernat I//Amt 11\r\n" + // empty part: the row's problem
+			"admin@a.example;Ad;Min;Nur für Admins\r\n" // an account hr may not change: rejected after matching
+		// The preview lists the units the import would create, parents first, and only those.
+		newUnits := []string{"Dezernat I/Amt 10", "Dezernat I/Amt 10/Team Nord"}
+		if rep := post("?skip_invalid=true&dry_run=true", csv); !slices.Equal(rep.NewOrgUnits, newUnits) || len(units()) != 1 {
+			t.Fatalf("dry run: new org units %q, %d units stored", rep.NewOrgUnits, len(units()))
+		}
+		rep := post("?skip_invalid=true", csv)
+		if rep.Created != 2 || len(rep.Invalid) != 3 || !slices.Equal(rep.NewOrgUnits, newUnits) {
+			t.Fatalf("import: %+v", rep)
 		}
 		lines := map[int]string{}
 		for _, p := range rep.Invalid {
 			lines[p.Line] = p.Message
 		}
-		if !strings.Contains(lines[5], "empty part") || lines[4] == "" {
+		if !strings.Contains(lines[5], "empty part") || lines[4] == "" || !strings.Contains(lines[6], "admin@a.example") {
 			t.Errorf("problems: %v", lines)
 		}
 		got := units()
@@ -219,6 +236,15 @@ func TestImportCreatesOnlyTheOrgUnitsItUses(t *testing.T) {
 		e.Do("GET", "/api/v1/admin/users?q=b@a.example", hr, nil).JSON(t, &b)
 		if len(b) != 1 || b[0].OrgUnitPath != "Dezernat I/Amt 10" {
 			t.Errorf("b's unit: %+v", b)
+		}
+		// A known person moved into a unit that does not exist yet is a change, not "unchanged".
+		post("", "E-Mail;Vorname;Nachname;Organisationseinheit\r\nd@a.example;D;D;\r\n")
+		moved := post("", "E-Mail;Vorname;Nachname;Organisationseinheit\r\nd@a.example;D;D;Dezernat II\r\n")
+		if moved.Updated != 1 || moved.Unchanged != 0 || !slices.Equal(moved.NewOrgUnits, []string{"Dezernat II"}) {
+			t.Errorf("moved into a new unit: %+v", moved)
+		}
+		if _, ok := units()["Dezernat II"]; !ok {
+			t.Error("the new unit was not created")
 		}
 	})
 }
@@ -232,7 +258,7 @@ func TestImportReportFields(t *testing.T) {
 	r := e.Do("POST", "/api/v1/admin/users/import?dry_run=true", hr, "Vorname;Nachname;E-Mail\nAnna;;anna@a.example\nKaputt\n")
 	r.JSON(t, &rep)
 	if r.StatusCode != 422 || !slices.Equal(slices.Sorted(maps.Keys(rep)), []string{"created", "deactivated", "deactivation_done", "delimiter", "dry_run", "encoding",
-		"invalid", "invited", "rows", "unchanged", "updated", "written"}) {
+		"invalid", "invited", "new_org_units", "rows", "unchanged", "updated", "written"}) {
 		t.Fatalf("%d %s", r.StatusCode, r.Body)
 	}
 	var invalid []map[string]any

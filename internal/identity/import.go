@@ -44,6 +44,9 @@ type ImportReport struct {
 	Unchanged   int             `json:"unchanged"`
 	Invalid     []ImportProblem `json:"invalid"`
 	Deactivated []string        `json:"deactivated"` // e-mail addresses of learners missing from the file
+	// NewOrgUnits are the org units the valid rows name that do not exist yet, parents first:
+	// created by the import (a typo in a unit's name would show here before it is written).
+	NewOrgUnits []string `json:"new_org_units"`
 	// DeactivationDone says whether they were deactivated (asked for, no invalid rows, not a dry run).
 	DeactivationDone bool   `json:"deactivation_done"`
 	Delimiter        string `json:"delimiter"`
@@ -61,7 +64,7 @@ var errRollback = errors.New("roll back")
 // without SkipInvalid, nothing is written.
 func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth.Principal, parsed *staffimport.Parsed, opts ImportOptions) (ImportReport, error) {
 	rep := ImportReport{DryRun: opts.DryRun, Rows: len(parsed.Rows) + len(problemLines(parsed.Problems)), Invalid: []ImportProblem{},
-		Deactivated: []string{}, Delimiter: string(parsed.Delimiter), Encoding: parsed.Encoding}
+		Deactivated: []string{}, NewOrgUnits: []string{}, Delimiter: string(parsed.Delimiter), Encoding: parsed.Encoding}
 	for _, p := range parsed.Problems {
 		rep.Invalid = append(rep.Invalid, s.importProblem(p))
 	}
@@ -98,11 +101,17 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 		if err != nil {
 			return err
 		}
-		unitID := func(path string) (string, error) {
-			if path == "" {
+		// unitID is the id of the unit at path; plan says whether to plan it when it is new, which
+		// only rows that are taken do, so that a rejected row's unit is neither listed nor created.
+		unitID := func(path string, plan bool) (string, error) {
+			switch {
+			case path == "":
 				return "", nil
+			case plan:
+				return units.ID(path)
+			default:
+				return units.Existing(path)
 			}
-			return units.ID(path)
 		}
 		var changes []store.StaffRecord // updates, written after the org units, in file order
 		seen := map[string]bool{}
@@ -128,7 +137,12 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				bad("email", staffimport.CodeEmailOtherPerson, r.Email)
 				continue
 			}
-			orgID, err := unitID(r.OrgUnit)
+			if match != nil && match.Anonymised {
+				bad("email", staffimport.CodeAnonymised)
+				continue
+			}
+			// A new person is taken; a known one only if the change is theirs to make (below).
+			orgID, err := unitID(r.OrgUnit, match == nil)
 			if err != nil {
 				var v *model.ValidationError
 				if errors.As(err, &v) { // staffimport checked the path already; in case a rule is new
@@ -141,6 +155,7 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				}
 				return err
 			}
+			newUnit := r.OrgUnit != "" && orgID == "" // a known person's row names a unit not there yet
 			want := store.StaffRecord{Email: r.Email, Name: r.Name(), EmployeeNumber: r.EmployeeNumber, OrgUnitID: orgID}
 			if !hasUnits && match != nil {
 				want.OrgUnitID = match.OrgUnitID // a file without the column keeps what is stored
@@ -150,15 +165,11 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				fresh = append(fresh, &rec)
 				continue
 			}
-			if match.Anonymised {
-				bad("email", staffimport.CodeAnonymised)
-				continue
-			}
 			seen[match.ID] = true
 			if r.EmployeeNumber == "" {
 				want.EmployeeNumber = match.EmployeeNumber // a file without the column keeps what is stored
 			}
-			if match.Email == want.Email && match.Name == want.Name && match.EmployeeNumber == want.EmployeeNumber && match.OrgUnitID == want.OrgUnitID && match.Active {
+			if !newUnit && match.Email == want.Email && match.Name == want.Name && match.EmployeeNumber == want.EmployeeNumber && match.OrgUnitID == want.OrgUnitID && match.Active {
 				rep.Unchanged++
 				continue
 			}
@@ -168,13 +179,18 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				bad("email", staffimport.CodeRolesAdminOnly, match.Email, staffimport.Roles(match.Roles))
 				continue
 			}
+			if hasUnits {
+				if want.OrgUnitID, err = unitID(r.OrgUnit, true); err != nil {
+					return err // the same path was valid a moment ago
+				}
+			}
 			want.ID = match.ID
 			changes = append(changes, want)
 			updated = append(updated, want.ID)
 			rep.Updated++
 		}
 		// What the valid rows would do is reported whether or not it is written.
-		rep.Created = len(fresh)
+		rep.Created, rep.NewOrgUnits = len(fresh), append(rep.NewOrgUnits, units.New()...)
 		var missing []string
 		for _, u := range staff {
 			keep := seen[u.ID] || !u.Active || u.ID == actor.UserID ||

@@ -148,6 +148,30 @@ func (p *OrgUnitPlan) ID(path string) (string, error) {
 	return parentID, nil
 }
 
+// Existing returns the id of the unit at path if it exists or is planned already, "" if not,
+// without planning anything: to compare a row with what is stored before deciding to take it. An
+// invalid path is a model.ValidationError.
+func (p *OrgUnitPlan) Existing(path string) (string, error) {
+	if id, ok := p.ids[path]; ok {
+		return id, nil
+	}
+	full, err := model.NormalizeOrgUnitPath(path)
+	if err != nil {
+		return "", err
+	}
+	return p.byPath[full], nil
+}
+
+// New lists the paths of the units planned that do not exist yet, parents first: what Create
+// will write.
+func (p *OrgUnitPlan) New() []string {
+	paths := make([]string, len(p.fresh))
+	for i, u := range p.fresh {
+		paths[i] = u.Path
+	}
+	return paths
+}
+
 // Create writes the planned units; call it before writing anybody who belongs to one.
 func (p *OrgUnitPlan) Create(ctx context.Context, tx *Store) error {
 	now := tx.now()

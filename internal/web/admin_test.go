@@ -402,6 +402,11 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		if u, _, err := w.e.Srv.Store.Credentials(t.Context(), "neu@a.example"); err == nil {
 			t.Fatalf("the preview created %s", u.Email)
 		}
+		// The units the file names that are not there yet are shown before they are created.
+		if !strings.Contains(preview.Body, "Neue Organisationseinheiten (2)") || !strings.Contains(preview.Body, "<li>FB5</li><li>FB5/Neu</li>") ||
+			!strings.Contains(preview.Body, "Prüfen Sie die Schreibweise") {
+			t.Errorf("the preview does not list the new org units:\n%s", preview.Body)
+		}
 		// Someone else (even of the same municipality) cannot see or confirm HR's preview.
 		admin := w.browser(t, "admin@a.example")
 		if r := admin.do("GET", m[0], nil); r.StatusCode != 404 {
@@ -413,6 +418,9 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		done := hr.do("POST", m[0], url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}})
 		if done.StatusCode != 200 || !strings.Contains(done.Body, "Der Import ist abgeschlossen.") {
 			t.Fatalf("confirm: %d\n%s", done.StatusCode, done.Body)
+		}
+		if !strings.Contains(done.Body, "Neu angelegte Organisationseinheiten (2)") || strings.Contains(done.Body, "Prüfen Sie die Schreibweise") {
+			t.Errorf("the result does not say which org units were created:\n%s", done.Body)
 		}
 		// The result tells what happened, not what would: the skipped rows were skipped.
 		if !strings.Contains(done.Body, "Diese Zeilen wurden übersprungen; alle anderen wurden importiert.") || strings.Contains(done.Body, "werden übersprungen") ||
