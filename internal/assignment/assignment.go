@@ -117,7 +117,7 @@ func (s *Service) Create(ctx context.Context, scope store.Scope, actor auth.Prin
 		if created, err = tx.store.AssignmentByID(ctx, scope, asg.ID); err != nil {
 			return err
 		}
-		target, details := "whole municipality", map[string]string(nil)
+		target, details := "whole municipality", map[string]string(nil) // the audit page translates it (web.auditTarget)
 		if created.OrgUnitPath != "" {
 			target = created.OrgUnitPath
 		} else if created.UserName != "" {

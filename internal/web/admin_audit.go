@@ -55,6 +55,28 @@ func actionLabel(v *View, action string) string {
 	return action
 }
 
+// detailLabel names a detail's key in the page's language ("audit.detail.<key>"), or shows the
+// key itself where the catalogue has no entry (a key added later); the API keeps the keys.
+func detailLabel(v *View, key string) string {
+	k := "audit.detail." + key
+	if l := v.T(k); l != k {
+		return l
+	}
+	return key
+}
+
+// wholeMunicipality is how assignment.create names an assignment to everybody in its stored,
+// English target ("<course> → whole municipality"); the page says it in its own language.
+const wholeMunicipality = " → whole municipality"
+
+// auditTarget is an entry's target as the page shows it.
+func auditTarget(v *View, target string) string {
+	if course, ok := strings.CutSuffix(target, wholeMunicipality); ok {
+		return course + " → " + v.T("audit.whole_municipality")
+	}
+	return target
+}
+
 func (w *Web) auditPage(c *fiber.Ctx) error {
 	_, scope, err := w.adminTenant(c)
 	if err != nil {
@@ -89,8 +111,11 @@ func (w *Web) auditPage(c *fiber.Ctx) error {
 		if e.APIKeyID != "" {
 			l.Who, l.ByKey = e.APIKeyName, true
 		}
+		l.Target = auditTarget(v, e.Target)
 		for k, val := range e.Details {
-			l.Details = append(l.Details, detail{k, val})
+			if val != "" { // a filter left empty: nothing to say
+				l.Details = append(l.Details, detail{detailLabel(v, k), val})
+			}
 		}
 		slices.SortFunc(l.Details, func(a, b detail) int { return strings.Compare(a.Key, b.Key) })
 		d.Entries = append(d.Entries, l)

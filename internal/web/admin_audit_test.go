@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -107,7 +108,7 @@ func TestAuditLogInThePages(t *testing.T) {
 		if i, j := strings.Index(first, "kurs-54"), strings.Index(first, "kurs-53"); i < 0 || j < i {
 			t.Error("not newest first")
 		}
-		for _, want := range []string{"Namentliche Liste angesehen", "API-Schlüssel „Importskript“", "status: overdue", "Aufrufe namentlicher Listen werden hier aufgeführt",
+		for _, want := range []string{"Namentliche Liste angesehen", "API-Schlüssel „Importskript“", "Status: overdue", "Aufrufe namentlicher Listen werden hier aufgeführt",
 			`<option value="api_key.create">API-Schlüssel angelegt</option>`, `<option value="user.create">Person angelegt</option>`, "System (automatisch)", ">admin<"} {
 			if !strings.Contains(first+bodies[len(bodies)-1], want) {
 				t.Errorf("the log lacks %q", want)
@@ -139,6 +140,42 @@ func TestAuditLogInThePages(t *testing.T) {
 		after := w.auditActions(t)
 		if fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("viewing the log wrote to it: %v → %v", before, after)
+		}
+	})
+}
+
+// The audit log reads in the page's language: the details' keys by name, details left empty
+// (a filter not set) left out, and an assignment to everybody as "ganze Kommune", while the API
+// keeps the stored keys and text.
+func TestAuditLogSpeaksThePagesLanguage(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		hr := w.browser(t, w.hr)
+		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+			t.Fatalf("assign: %d", r.StatusCode)
+		}
+		hr.do("GET", "/admin/reports/basis/learners", nil) // audited with an empty status
+
+		admin := w.browser(t, "admin@a.example")
+		de := admin.do("GET", "/admin/audit", nil).Body
+		for _, want := range []string{"basis → ganze Kommune", "<li>Personen: 18</li>", "<li>Über: page</li>"} {
+			if !strings.Contains(de, want) {
+				t.Errorf("the German audit log lacks %q", want)
+			}
+		}
+		for _, unwanted := range []string{"whole municipality", "<li>status: </li>", "<li>people:", "<li>Status: </li>"} {
+			if strings.Contains(de, unwanted) {
+				t.Errorf("the German audit log shows %q", unwanted)
+			}
+		}
+		en := admin.do("GET", "/admin/audit?lang=en", nil).Body
+		if !strings.Contains(en, "basis → whole municipality") || !strings.Contains(en, "<li>People: 18</li>") {
+			t.Error("the English audit log is not in English")
+		}
+		var entries []model.AuditEntry
+		w.e.Do("GET", "/api/v1/admin/audit?action=report.learners", w.e.Token("admin@a.example"), nil).JSON(t, &entries)
+		if len(entries) != 1 || entries[0].Details["people"] != "18" {
+			t.Errorf("the API's entry: %+v", entries)
 		}
 	})
 }
