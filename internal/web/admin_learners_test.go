@@ -26,19 +26,28 @@ func learnerRows(body string) (emails, units []string) {
 	return emails, units
 }
 
+// withManyInFB5 adds n learners in FB5 to the admin world, makes hr assign "basis" to the whole
+// municipality and returns hr's browser and the last person added.
+func withManyInFB5(t *testing.T, w adminWorld, n int) (*browser, model.User) {
+	t.Helper()
+	var last model.User
+	for i := range n {
+		last = w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
+	}
+	hr := w.browser(t, w.hr)
+	if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
+		t.Fatalf("assign: %d", r.StatusCode)
+	}
+	return hr, last
+}
+
 // The named list in the pages comes a hundred people at a time, in the order of org unit and
 // name, with the filters kept from page to page, the whole list's size above every page, and
 // every page audited.
 func TestNamedListPagesInTheBrowser(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		w := newAdminWorld(t, dialect)
-		for i := range 100 {
-			w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
-		}
-		hr := w.browser(t, w.hr)
-		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
-			t.Fatalf("assign: %d", r.StatusCode)
-		}
+		hr, _ := withManyInFB5(t, w, 100)
 		const everybody = 118 // hr, admin, l0…l15 and the hundred in FB5
 
 		first := hr.do("GET", "/admin/reports/basis/learners", nil)
@@ -118,13 +127,7 @@ func TestARefusedCursorLeadsBackToTheFirstPage(t *testing.T) {
 			}
 		}
 		// A cursor sealed for other filters is refused in the same way.
-		hr := w.browser(t, w.hr)
-		for i := range 101 {
-			w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
-		}
-		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
-			t.Fatalf("assign: %d", r.StatusCode)
-		}
+		hr, _ := withManyInFB5(t, w, 101)
 		m := learnersNext.FindStringSubmatch(hr.do("GET", "/admin/reports/basis/learners", nil).Body)
 		if m == nil {
 			t.Fatal("no next page")
@@ -141,14 +144,7 @@ func TestARefusedCursorLeadsBackToTheFirstPage(t *testing.T) {
 func TestAnEmptiedNamedListPageLeadsBack(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		w := newAdminWorld(t, dialect)
-		var last model.User
-		for i := range 101 {
-			last = w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
-		}
-		hr := w.browser(t, w.hr)
-		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
-			t.Fatalf("assign: %d", r.StatusCode)
-		}
+		hr, last := withManyInFB5(t, w, 101)
 		m := learnersNext.FindStringSubmatch(hr.do("GET", "/admin/reports/basis/learners?unit=FB5", nil).Body)
 		if m == nil {
 			t.Fatal("no next page")
@@ -172,13 +168,7 @@ func TestAnEmptiedNamedListPageLeadsBack(t *testing.T) {
 func TestNamedListCaptionTellsPageFromList(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		w := newAdminWorld(t, dialect)
-		for i := range 101 {
-			w.e.User(&w.a, fmt.Sprintf("viele%03d@a.example", i), "FB5", model.RoleLearner)
-		}
-		hr := w.browser(t, w.hr)
-		if r := hr.assign(url.Values{"course": {"basis"}, "target": {"tenant"}, "due_kind": {"days"}, "due_in_days": {"30"}}); r.StatusCode != 303 {
-			t.Fatalf("assign: %d", r.StatusCode)
-		}
+		hr, _ := withManyInFB5(t, w, 101)
 		first := hr.do("GET", "/admin/reports/basis/learners?unit=FB5", nil)
 		m := learnersNext.FindStringSubmatch(first.Body)
 		if m == nil {
