@@ -38,21 +38,25 @@ const staffCSV = "Personalnummer;Vorname;Nachname;E-Mail;Organisationseinheit\r\
 	"1002;Jürgen;Müller;juergen.mueller@a.example;Fachbereich 2/Kämmerei\r\n" +
 	"1003;Kaputt;Zeile;keine-adresse;Fachbereich 2\r\n"
 
+// importCSV posts a staff list as text/csv with token and returns the status and the report.
+func importCSV(t *testing.T, e *testenv.Env, token, query, body string) (int, importReport) {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/api/v1/admin/users/import"+query, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "text/csv")
+	r := e.Send(req)
+	var rep importReport
+	r.JSON(t, &rep)
+	return r.StatusCode, rep
+}
+
 func TestStaffImport(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		e := testenv.New(t, dialect, nil)
 		ten, other := e.Tenant("a"), e.Tenant("b")
 		hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
 		e.User(&other, "fremd@b.example", "", model.RoleLearner)
-		post := func(query, body string) (int, importReport) {
-			req := httptest.NewRequest("POST", "/api/v1/admin/users/import"+query, strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+hr)
-			req.Header.Set("Content-Type", "text/csv")
-			r := e.Send(req)
-			var rep importReport
-			r.JSON(t, &rep)
-			return r.StatusCode, rep
-		}
+		post := func(query, body string) (int, importReport) { return importCSV(t, e, hr, query, body) }
 		users := func() int {
 			var list []model.User
 			e.Do("GET", "/api/v1/admin/users?active=true", hr, nil).JSON(t, &list)
@@ -193,14 +197,9 @@ func TestImportCreatesOnlyTheOrgUnitsItUses(t *testing.T) {
 		e.User(&ten, "admin@a.example", "", model.RoleAdmin)
 		post := func(query, csv string) importReport {
 			t.Helper()
-			req := httptest.NewRequest("POST", "/api/v1/admin/users/import"+query, strings.NewReader(csv))
-			req.Header.Set("Authorization", "Bearer "+hr)
-			req.Header.Set("Content-Type", "text/csv")
-			r := e.Send(req)
-			var rep importReport
-			r.JSON(t, &rep)
-			if r.StatusCode != 200 {
-				t.Fatalf("import: %d %s", r.StatusCode, r.Body)
+			status, rep := importCSV(t, e, hr, query, csv)
+			if status != 200 {
+				t.Fatalf("import: %d %+v", status, rep)
 			}
 			return rep
 		}
