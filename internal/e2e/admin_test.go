@@ -205,7 +205,7 @@ func (s *suite) adminJourney(t *testing.T) {
 	// Both on the list across courses, which narrows to exemptions.
 	tb.open("/admin")
 	tb.click(`.admin-nav a[href="/admin/exemptions-and-completions"]`)
-	tb.contains("h1", "Befreiungen und Präsenznachweise")
+	tb.contains("h1", "Befreiungen und Präsenzschulungen")
 	tb.contains("table", "Tobias Krüger")
 	tb.contains("table", "Präsenzschulung im Rathaus")
 	tb.audit("admin-exemption-list")

@@ -17,7 +17,7 @@ import (
 )
 
 // The list of exemptions and manual completions across every course of the municipality
-// ("Befreiungen und Präsenznachweise"), for HR preparing an audit or a meeting of the staff
+// ("Befreiungen und Präsenzschulungen"), for HR preparing an audit or a meeting of the staff
 // council: GET /api/v1/reports/exemptions-and-completions as a page. It names people, their
 // reasons and who decided, so it follows the named list exactly: hr and admin, only where the
 // municipality allows named lists, every page written to the audit log (with via: page). A
