@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -60,11 +61,22 @@ func (w *Web) apiKeysPage(c *fiber.Ctx) error {
 	if c.Query("done") == "revoked" {
 		v.Notice = "keys.revoked"
 	}
+	if made := c.Query("made"); made != "" {
+		d := v.Data.(*apiKeysData)
+		v.Notice = "keys.secret_gone" // reloaded, or another instance: made, but its secret is gone
+		if secret, ok := w.keySecrets.take(httpx.MustPrincipal(c).UserID, made); ok {
+			for i := range d.Keys {
+				if d.Keys[i].ID == made {
+					d.Created, d.Secret, v.Notice = &d.Keys[i], secret, "keys.made"
+				}
+			}
+		}
+	}
 	return w.renderUser(c, fiber.StatusOK, "admin_apikeys", "keys.title", v)
 }
 
-// createAPIKey makes a key and answers with the page showing its secret, this once (a
-// redirect could not carry it: it is not stored).
+// createAPIKey makes a key and redirects to the page that shows its secret, this once
+// (secretsShownOnce), so that reloading that page cannot make a second key.
 func (w *Web) createAPIKey(c *fiber.Ctx) error {
 	_, scope, err := w.adminTenant(c)
 	if err != nil {
@@ -94,14 +106,8 @@ func (w *Web) createAPIKey(c *fiber.Ctx) error {
 		var ve *model.ValidationError
 		switch {
 		case err == nil:
-			v, err := w.apiKeysView(c, scope, apiKeyForm{Scopes: map[string]bool{model.ScopeReportsRead: true}}, nil)
-			if err != nil {
-				return err
-			}
-			d := v.Data.(*apiKeysData)
-			d.Created, d.Secret = &k, secret
-			v.Notice = "keys.made"
-			return w.renderUser(c, fiber.StatusOK, "admin_apikeys", "keys.title", v)
+			w.keySecrets.put(httpx.MustPrincipal(c).UserID, k.ID, secret)
+			return c.Redirect("/admin/api-keys?made="+url.QueryEscape(k.ID), fiber.StatusSeeOther)
 		case errors.As(err, &ve):
 			for field := range ve.Fields {
 				switch field {

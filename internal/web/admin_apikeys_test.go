@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/testenv"
 )
 
@@ -40,13 +42,29 @@ func TestAPIKeysInThePages(t *testing.T) {
 			t.Fatalf("invalid key: %d\n%s", r.StatusCode, r.Body)
 		}
 
-		// The secret is shown once, and it works.
+		// The form redirects, so that reloading cannot make a second key; the page it leads to
+		// shows the secret once, and it works.
 		r = admin.post(page, page, url.Values{"name": {"Personalverwaltung LOGA"}, "scopes": {"reports:read", "reports:named"}, "expires_on": {"2099-12-31"}})
+		made := r.Header.Get("Location")
+		if r.StatusCode != 303 || !strings.HasPrefix(made, "/admin/api-keys?made=") || keySecret.MatchString(r.Body) {
+			t.Fatalf("create: %d %q\n%s", r.StatusCode, made, r.Body)
+		}
+		// Nobody else gets it: another admin following the same link first sees no secret.
+		w.e.User(&w.a, "admin2@a.example", "", model.RoleAdmin)
+		if other := w.browser(t, "admin2@a.example").do("GET", made, nil); keySecret.MatchString(other.Body) {
+			t.Error("another admin was shown the secret")
+		}
+		r = admin.do("GET", made, nil)
 		m := keySecret.FindStringSubmatch(r.Body)
-		if r.StatusCode != 200 || m == nil || !strings.Contains(r.Body, "Er wird nie wieder angezeigt") {
-			t.Fatalf("create: %d\n%s", r.StatusCode, r.Body)
+		if r.StatusCode != 200 || m == nil || !strings.Contains(r.Body, "Er wird nie wieder angezeigt") || r.Header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("the page after creating: %d\n%s", r.StatusCode, r.Body)
 		}
 		secret := m[1]
+		// Reloaded, the page shows the list and says the secret is gone; no second key.
+		if again := admin.do("GET", made, nil); keySecret.MatchString(again.Body) || !strings.Contains(again.Body, "nur einmal angezeigt") ||
+			len(keyRevoke.FindAllString(again.Body, -1)) != 1 {
+			t.Errorf("reloaded:\n%s", again.Body)
+		}
 		if res := w.e.Do("GET", "/api/v1/reports/learners?course=basis", secret, nil); res.StatusCode == 401 || res.StatusCode == 403 {
 			t.Errorf("the new key is refused: %d", res.StatusCode)
 		}
@@ -88,5 +106,13 @@ func TestAPIKeysInThePages(t *testing.T) {
 		if audit := w.auditActions(t); audit["api_key.create"] != 1 || audit["api_key.revoke"] != 1 {
 			t.Errorf("audit: %v", audit)
 		}
+
+		// A secret waits for its page only a short while.
+		late := admin.post(page, page, url.Values{"name": {"Vergessen"}, "scopes": {"reports:read"}})
+		w.e.Srv.Store.SetClock(func() time.Time { return time.Now().Add(6 * time.Minute) })
+		if r := admin.do("GET", late.Header.Get("Location"), nil); keySecret.MatchString(r.Body) || !strings.Contains(r.Body, "nur einmal angezeigt") {
+			t.Error("a secret was shown six minutes after its key was made")
+		}
+		w.e.Srv.Store.SetClock(time.Now)
 	})
 }

@@ -57,6 +57,7 @@ type Web struct {
 	assignments    *assignment.Service
 	maxImportBytes int
 	pending        *pendingImports
+	keySecrets     *secretsShownOnce
 	cursors        *pagecursor.Codec
 	invite         func(ctx context.Context, tx *store.Store, tenantID string, userIDs ...string) error
 	tpl            *templates
@@ -107,7 +108,7 @@ func New(o Options) (*Web, error) {
 		maxImport = 16 << 20
 	}
 	return &Web{store: o.Store, identity: o.Identity, catalog: o.Catalog, courses: o.Courses, learning: o.Learning, renderPDF: o.RenderPDF, exportData: o.ExportData, refreshTTL: o.RefreshTTL, mail: o.Mail, tpl: tpl, pages: newPageCache(), static: o.Static, tls: o.TLS, log: o.Log,
-		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport), invite: o.Invite, cursors: o.Cursors}, nil
+		reports: o.Reports, assignments: o.Assignments, maxImportBytes: maxImport, pending: newPendingImports(4 * maxImport), keySecrets: newSecretsShownOnce(o.Store.Now), invite: o.Invite, cursors: o.Cursors}, nil
 }
 
 // Register mounts the pages on app.
