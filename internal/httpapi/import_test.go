@@ -248,6 +248,53 @@ func TestImportCreatesOnlyTheOrgUnitsItUses(t *testing.T) {
 	})
 }
 
+// Two lines of one file that name the same stored person (one by employee number, the other by
+// the e-mail address stored for them, without a number) are not two changes of which the later
+// silently wins: the later line is invalid, neither is counted twice, and the unit only the
+// later line names is neither listed nor created.
+func TestImportRefusesASecondLineForTheSamePerson(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		e := testenv.New(t, dialect, nil)
+		ten := e.Tenant("a")
+		hr := e.Token(e.User(&ten, "hr@a.example", "", model.RoleHR).Email)
+		const header = "Personalnummer;E-Mail;Vorname;Nachname;Organisationseinheit\r\n"
+		if status, rep := importCSV(t, e, hr, "", header+"7;anna@a.example;Anna;Becker;Bauhof\r\n"); status != 200 || rep.Created != 1 {
+			t.Fatalf("first import: %d %+v", status, rep)
+		}
+		// Line 2 finds Anna by her number and gives her a new address and unit; line 3 finds her
+		// by the address stored for her, without a number.
+		twice := header + "7;anna.becker@a.example;Anna;Becker;Kämmerei\r\n" + ";anna@a.example;Anna;Becker;Stadtkasse\r\n"
+		status, rep := importCSV(t, e, hr, "?dry_run=true", twice)
+		if status != 422 || rep.Updated != 1 || rep.Unchanged != 0 || rep.Created != 0 || len(rep.Invalid) != 1 ||
+			rep.Invalid[0].Line != 3 || rep.Invalid[0].Code != "person_duplicate" || rep.Invalid[0].Field != "email" ||
+			rep.Invalid[0].Message != "line 3: the person anna@a.example is named on line 2 already (by employee number or e-mail address); keep only one of the two lines" ||
+			!slices.Equal(rep.NewOrgUnits, []string{"Kämmerei"}) {
+			t.Fatalf("the same person twice: %d %+v", status, rep)
+		}
+		// Skipped, the later line changes nothing: Anna takes line 2, and Stadtkasse is not created.
+		if status, rep = importCSV(t, e, hr, "?skip_invalid=true", twice); status != 200 || !rep.Written || rep.Updated != 1 || len(rep.Invalid) != 1 {
+			t.Fatalf("skipping the second line: %d %+v", status, rep)
+		}
+		var anna []model.User
+		e.Do("GET", "/api/v1/admin/users?q=anna", hr, nil).JSON(t, &anna)
+		if len(anna) != 1 || anna[0].Email != "anna.becker@a.example" || anna[0].OrgUnitPath != "Kämmerei" {
+			t.Errorf("Anna after the import: %+v", anna)
+		}
+		var units []model.OrgUnit
+		e.Do("GET", "/api/v1/admin/org-units", hr, nil).JSON(t, &units)
+		for _, u := range units {
+			if u.Path == "Stadtkasse" {
+				t.Error("the unit only the refused line names was created")
+			}
+		}
+		// The other way round, the line with the number second, names that field.
+		status, rep = importCSV(t, e, hr, "?dry_run=true", header+";anna.becker@a.example;Anna;Becker;Kämmerei\r\n"+"7;anna.b@a.example;Anna;Becker;Kämmerei\r\n")
+		if status != 422 || rep.Unchanged != 1 || rep.Updated != 0 || len(rep.Invalid) != 1 || rep.Invalid[0].Line != 3 || rep.Invalid[0].Field != "employee_number" {
+			t.Errorf("the number second: %d %+v", status, rep)
+		}
+	})
+}
+
 // The report's fields are what integrations parse: the problems gained "code" and lost nothing.
 func TestImportReportFields(t *testing.T) {
 	e := testenv.New(t, "sqlite", nil)

@@ -115,6 +115,10 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 		}
 		var changes []store.StaffRecord // updates, written after the org units, in file order
 		seen := map[string]bool{}
+		// claimed is the line of the first row that named each stored person: a later row for the
+		// same person (one found by number, the other by the address stored for them) would be a
+		// second change of which the later silently wins.
+		claimed := map[string]int{}
 		hasUnits := slices.Contains(parsed.Columns, "org_unit")
 		var fresh []*store.StaffRecord
 		for _, r := range parsed.Rows {
@@ -140,6 +144,17 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 			if match != nil && match.Anonymised {
 				bad("email", staffimport.CodeAnonymised)
 				continue
+			}
+			if match != nil {
+				if first, ok := claimed[match.ID]; ok {
+					field := "email"
+					if r.EmployeeNumber != "" && byEmp[r.EmployeeNumber] == match {
+						field = "employee_number"
+					}
+					bad(field, staffimport.CodePersonDuplicate, match.Email, first)
+					continue
+				}
+				claimed[match.ID] = r.Line
 			}
 			// A new person is taken; a known one only if the change is theirs to make (below).
 			orgID, err := unitID(r.OrgUnit, match == nil)

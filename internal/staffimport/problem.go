@@ -76,6 +76,7 @@ const (
 	CodeEmailOtherPerson         = "email_other_person"          // address
 	CodeAnonymised               = "anonymised"                  // no args
 	CodeRolesAdminOnly           = "roles_admin_only"            // stored address, roles (see Roles)
+	CodePersonDuplicate          = "person_duplicate"            // stored address, line of the row that named the person first
 )
 
 // Roles names an account's roles as a parameter, in the reader's language ("Administration,

@@ -149,6 +149,9 @@ func TestEveryProblemReadsInGermanAndEnglish(t *testing.T) {
 		{problem(7, colEmail, CodeRolesAdminOnly, "chefin@x.de", Roles([]model.Role{model.RoleAdmin, model.RoleLearner})), []string{"chefin@x.de"},
 			"the employee number or e-mail address of this line belongs to the account chefin@x.de with the roles administrator, learner, which only an administrator can change; leave the line as it is stored or ask an administrator",
 			"zum Konto chefin@x.de mit den Rollen Administration, Lernende Person, das nur die Administration ändern kann"},
+		{problem(7, colEmail, CodePersonDuplicate, "anna@x.de", 3), []string{"anna@x.de", "Zeile 3"},
+			"the person anna@x.de is named on line 3 already (by employee number or e-mail address); keep only one of the two lines",
+			"steht schon in Zeile 3"},
 	}
 	tested := map[string]bool{}
 	for _, tt := range tests {
