@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"mime/multipart"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/wachsam/wachsam/internal/model"
+	"github.com/wachsam/wachsam/internal/store"
 	"github.com/wachsam/wachsam/internal/testenv"
 )
 
@@ -461,6 +463,47 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		hr.do("GET", "/admin/import?lang=de", nil)
 		if r := hr.do("POST", "/admin/import", url.Values{"_csrf": {token}}); r.StatusCode != 422 || !strings.Contains(r.Body, "Bitte wählen Sie eine CSV-Datei aus.") {
 			t.Errorf("no file: %d", r.StatusCode)
+		}
+	})
+}
+
+// A previewed file that has become invalid by the time it is confirmed (an address taken by
+// another municipality meanwhile) imports nothing, and the result says so: nothing was created,
+// no line was skipped, no unit was made; it does not speak of what an import did.
+func TestImportResultThatWroteNothingSaysSo(t *testing.T) {
+	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
+		w := newAdminWorld(t, dialect)
+		hr := w.browser(t, w.hr)
+		token := hr.csrf(hr.do("GET", "/admin/import", nil))
+		file := "E-Mail;Vorname;Nachname;Organisationseinheit\r\nneu@a.example;Neue;Person;FB9/Neu\r\nbald@a.example;Bald;Weg;FB9\r\n"
+		r := hr.upload("/admin/import", url.Values{"_csrf": {token}}, "leute.csv", file)
+		m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
+		if r.StatusCode != 303 || m == nil {
+			t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
+		}
+		preview := hr.do("GET", m[0], nil)
+		sum := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(preview.Body)
+		if sum == nil {
+			t.Fatalf("preview cannot be confirmed:\n%s", preview.Body)
+		}
+		w.e.User(&w.b, "bald@a.example", "", model.RoleLearner)
+		done := hr.do("POST", m[0], url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}})
+		if done.StatusCode != 422 || !strings.Contains(done.Body, "Es wurde nichts importiert, weil Zeilen fehlerhaft sind.") {
+			t.Fatalf("confirm: %d\n%s", done.StatusCode, done.Body)
+		}
+		for _, untrue := range []string{"Was der Import geändert hat", "Neu angelegte Organisationseinheiten", "Diese Zeilen wurden übersprungen",
+			`<th scope="col">Deaktiviert</th>`} {
+			if strings.Contains(done.Body, untrue) {
+				t.Errorf("the result of an import that wrote nothing says %q", untrue)
+			}
+		}
+		for _, want := range []string{"Was der Import ändern würde", "Neue Organisationseinheiten (2)", "Solange diese Zeilen fehlerhaft sind, wird nichts importiert."} {
+			if !strings.Contains(done.Body, want) {
+				t.Errorf("the result of an import that wrote nothing lacks %q:\n%s", want, done.Body)
+			}
+		}
+		if _, err := w.e.Srv.Store.OrgUnitByPath(t.Context(), store.TenantScope(w.a.ID), "FB9"); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("FB9: %v", err)
 		}
 	})
 }
