@@ -155,21 +155,35 @@ func TestAuditLogSpeaksThePagesLanguage(t *testing.T) {
 			t.Fatalf("assign: %d", r.StatusCode)
 		}
 		hr.do("GET", "/admin/reports/basis/learners", nil) // audited with an empty status
+		// A renamed unit's old path and a revoked certificate's reason are details too.
+		adminToken := w.e.Token("admin@a.example")
+		unit, err := w.e.Srv.Store.OrgUnitByPath(t.Context(), store.TenantScope(w.a.ID), "FB3")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := w.e.Do("PATCH", "/api/v1/admin/org-units/"+unit.ID, adminToken, map[string]any{"name": "FB 3"}); r.StatusCode != 200 {
+			t.Fatalf("rename: %d %s", r.StatusCode, r.Body)
+		}
+		cert := w.e.PassCourse(w.e.Token(w.learnr), "basis")
+		if r := w.e.Do("POST", "/api/v1/admin/certificates/"+cert+"/revoke", adminToken, map[string]any{"reason": "mit fremder Hilfe"}); r.StatusCode != 200 {
+			t.Fatalf("revoke: %d %s", r.StatusCode, r.Body)
+		}
 
 		admin := w.browser(t, "admin@a.example")
 		de := admin.do("GET", "/admin/audit", nil).Body
-		for _, want := range []string{"basis → ganze Kommune", "<li>Personen: 18</li>", "<li>Über: page</li>"} {
+		for _, want := range []string{"basis → ganze Kommune", "<li>Personen: 18</li>", "<li>Über: page</li>", "<li>Bisheriger Pfad: FB3</li>", "<li>Grund: mit fremder Hilfe</li>"} {
 			if !strings.Contains(de, want) {
 				t.Errorf("the German audit log lacks %q", want)
 			}
 		}
-		for _, unwanted := range []string{"whole municipality", "<li>status: </li>", "<li>people:", "<li>Status: </li>"} {
+		for _, unwanted := range []string{"whole municipality", "<li>status: </li>", "<li>people:", "<li>Status: </li>", "<li>from:", "<li>reason:"} {
 			if strings.Contains(de, unwanted) {
 				t.Errorf("the German audit log shows %q", unwanted)
 			}
 		}
 		en := admin.do("GET", "/admin/audit?lang=en", nil).Body
-		if !strings.Contains(en, "basis → whole municipality") || !strings.Contains(en, "<li>People: 18</li>") {
+		if !strings.Contains(en, "basis → whole municipality") || !strings.Contains(en, "<li>People: 18</li>") || !strings.Contains(en, "<li>Previous path: FB3</li>") ||
+			!strings.Contains(en, "<li>Reason: mit fremder Hilfe</li>") {
 			t.Error("the English audit log is not in English")
 		}
 		var entries []model.AuditEntry
