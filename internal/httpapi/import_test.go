@@ -307,6 +307,31 @@ func TestImportReportFields(t *testing.T) {
 		"invalid", "invited", "new_org_units", "rows", "unchanged", "updated", "written"}) {
 		t.Fatalf("%d %s", r.StatusCode, r.Body)
 	}
+	// The OpenAPI document describes every one of them.
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	var post struct {
+		Responses map[string]struct {
+			Content map[string]struct {
+				Schema struct {
+					Properties map[string]json.RawMessage `json:"properties"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], &post); err != nil {
+		t.Fatal(err)
+	}
+	for _, status := range []string{"200", "422"} {
+		props := post.Responses[status].Content["application/json"].Schema.Properties
+		if !slices.Equal(slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(rep))) {
+			t.Errorf("openapi.json's %s report has %v\nthe answer %v", status, slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(rep)))
+		}
+	}
 	var invalid []map[string]any
 	if err := json.Unmarshal(rep["invalid"], &invalid); err != nil {
 		t.Fatal(err)
