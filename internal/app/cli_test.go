@@ -282,6 +282,18 @@ func TestUserImportCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "line 2: \"kaputt\" is not an e-mail address; write it like anna.schmidt@musterstadt.de\n") || !strings.Contains(out, "nothing written") {
 		t.Errorf("invalid row: %d %q %q", code, out, errOut)
 	}
+	// Lena's own line is invalid: she is not "not in the file", and --deactivate-missing would
+	// not deactivate her while a line is invalid.
+	lena := filepath.Join(dir, "lena.csv")
+	os.WriteFile(lena, []byte("E-Mail;Vorname;Nachname\nlena@musterstadt.example;;Fischer\n"), 0o600)
+	code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", lena)
+	if want := "1 learners without a valid line in the file (also those whose line is invalid; --deactivate-missing needs a file without invalid lines):\n  lena@musterstadt.example\n"; code != 1 || !strings.Contains(out, want) {
+		t.Errorf("a learner whose line is invalid: %d %q", code, out)
+	}
+	if code, out, _ = run(t, "", "user", "import", "--tenant", "musterstadt", lena, "--deactivate-missing"); code != 1 ||
+		!strings.Contains(out, "1 learners without a valid line in the file, NOT deactivated because the file has invalid rows:\n") {
+		t.Errorf("a learner whose line is invalid, with --deactivate-missing: %d %q", code, out)
+	}
 	if code, _, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", filepath.Join(dir, "missing.csv")); code != 1 || !strings.Contains(errOut, "cannot open") {
 		t.Errorf("missing file: %d %q", code, errOut)
 	}

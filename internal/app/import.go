@@ -107,12 +107,16 @@ func printImport(io IO, rep identity.ImportReport, deactivate bool) {
 		}
 	}
 	if len(rep.Deactivated) > 0 {
+		// With invalid lines the list holds the people of those lines too (which person a line
+		// meant cannot be told), and nobody is deactivated.
 		what := "not in the file (add --deactivate-missing to deactivate them)"
 		switch {
 		case rep.DeactivationDone:
 			what = "deactivated"
 		case deactivate && len(rep.Invalid) > 0:
-			what = "not in the file, NOT deactivated because the file has invalid rows"
+			what = "without a valid line in the file, NOT deactivated because the file has invalid rows"
+		case len(rep.Invalid) > 0:
+			what = "without a valid line in the file (also those whose line is invalid; --deactivate-missing needs a file without invalid lines)"
 		case deactivate:
 			what = "would be deactivated"
 		}
