@@ -53,6 +53,16 @@ type ImportReport struct {
 	Encoding         string `json:"encoding"`
 }
 
+// InvalidLines is how many of the file's lines are invalid, as Rows counts lines: Invalid has
+// one entry per problem, and a line with two bad values has two.
+func (r ImportReport) InvalidLines() int {
+	problems := make([]staffimport.Problem, len(r.Invalid))
+	for i, p := range r.Invalid {
+		problems[i] = p.Problem
+	}
+	return len(problemLines(problems))
+}
+
 // errRollback ends a dry run's transaction without writing.
 var errRollback = errors.New("roll back")
 

@@ -467,6 +467,25 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 	})
 }
 
+// The preview counts invalid lines as lines: a line with two bad values is one invalid line of
+// the file's rows (the table below it names both problems).
+func TestImportPreviewCountsInvalidLines(t *testing.T) {
+	w := newAdminWorld(t, "sqlite")
+	hr := w.browser(t, w.hr)
+	token := hr.csrf(hr.do("GET", "/admin/import", nil))
+	file := "E-Mail;Vorname;Nachname\r\nneu@a.example;Neue;Person\r\nkeine-adresse;;Zeile\r\n"
+	r := hr.upload("/admin/import", url.Values{"_csrf": {token}}, "leute.csv", file)
+	m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
+	if r.StatusCode != 303 || m == nil {
+		t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
+	}
+	preview := hr.do("GET", m[0], nil).Body
+	if !strings.Contains(preview, "Fehlerhafte Zeilen (1)") || !strings.Contains(preview, `aria-hidden="true">Fehlerhaft: </span>1</td>`) ||
+		!strings.Contains(preview, `aria-hidden="true">Zeilen: </span>2</td>`) || strings.Count(preview, `<th scope="row">3</th>`) != 2 {
+		t.Errorf("a line with two problems:\n%s", preview)
+	}
+}
+
 // A previewed file that has become invalid by the time it is confirmed (an address taken by
 // another municipality meanwhile) imports nothing, and the result says so: nothing was created,
 // no line was skipped, no unit was made; it does not speak of what an import did.
