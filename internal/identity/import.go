@@ -268,7 +268,8 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 		}
 		return tx.Audit(ctx, model.AuditEntry{TenantID: tenantID, ActorID: actor.UserID, Action: "users.import", Details: map[string]string{
 			"created": strconv.Itoa(rep.Created), "updated": strconv.Itoa(rep.Updated), "unchanged": strconv.Itoa(rep.Unchanged),
-			"invalid": strconv.Itoa(len(rep.Invalid)), "deactivated": strconv.Itoa(len(missing) * boolInt(rep.DeactivationDone))}})
+			"invalid": strconv.Itoa(len(rep.Invalid)), "deactivated": strconv.Itoa(len(missing) * boolInt(rep.DeactivationDone)),
+			"org_units_created": strconv.Itoa(len(rep.NewOrgUnits))}})
 	})
 	// The file's problems were found first and the matching's after them; the reader fixes the
 	// file from top to bottom.

@@ -357,7 +357,8 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		preview := hr.do("GET", m[0], nil)
 		if !strings.Contains(preview.Body, "Fehlerhafte Zeilen (3)") || !strings.Contains(preview.Body, `<th scope="row">3</th>`) ||
 			!strings.Contains(preview.Body, `<th scope="row">6</th>`) || !strings.Contains(preview.Body, `aria-hidden="true">Neu: </span>2</td>`) ||
-			strings.Contains(preview.Body, "Jetzt importieren") || !strings.Contains(preview.Body, "Deaktiviert wird nur, wenn keine Zeile fehlerhaft ist") {
+			strings.Contains(preview.Body, "Jetzt importieren") || !strings.Contains(preview.Body, "Deaktiviert wird nur, wenn keine Zeile fehlerhaft ist") ||
+			!strings.Contains(preview.Body, "Nicht deaktiviert, da Zeilen fehlerhaft sind") || strings.Contains(preview.Body, "Würde deaktiviert") {
 			t.Fatalf("preview with an invalid row:\n%s", preview.Body)
 		}
 		// The problems read in the page's language and are not marked as English.
