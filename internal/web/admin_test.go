@@ -327,6 +327,18 @@ func TestStatisticsPageSuppressesLikeTheAPI(t *testing.T) {
 
 var previewPath = regexp.MustCompile(`^/admin/import/([0-9a-f]{32})$`)
 
+// uploadPreview uploads file as "leute.csv" through the import form with form's fields and
+// returns the preview page's path the upload redirects to.
+func uploadPreview(t *testing.T, b *browser, form url.Values, file string) string {
+	t.Helper()
+	r := b.upload("/admin/import", form, "leute.csv", file)
+	m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
+	if r.StatusCode != 303 || m == nil {
+		t.Fatalf("upload: %d %s\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
+	}
+	return m[0]
+}
+
 func TestStaffImportPreviewThenConfirm(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		w := newAdminWorld(t, dialect)
@@ -349,12 +361,8 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		// With invalid rows and without skip-invalid: a preview that cannot be confirmed. It names
 		// every invalid line at once, the one that clashes with another municipality's account
 		// too, so that HR corrects the file once, and counts what the valid rows would do.
-		r := hr.upload("/admin/import", url.Values{"_csrf": {token}, "deactivate_missing": {"1"}}, "leute.csv", file)
-		m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
-		if r.StatusCode != 303 || m == nil {
-			t.Fatalf("upload: %d %s\n%s", r.StatusCode, r.Header.Get("Location"), r.Body)
-		}
-		preview := hr.do("GET", m[0], nil)
+		path := uploadPreview(t, hr, url.Values{"_csrf": {token}, "deactivate_missing": {"1"}}, file)
+		preview := hr.do("GET", path, nil)
 		if !strings.Contains(preview.Body, "Fehlerhafte Zeilen (3)") || !strings.Contains(preview.Body, `<th scope="row">3</th>`) ||
 			!strings.Contains(preview.Body, `<th scope="row">6</th>`) || !strings.Contains(preview.Body, `aria-hidden="true">Neu: </span>2</td>`) ||
 			strings.Contains(preview.Body, "Jetzt importieren") || !strings.Contains(preview.Body, "Deaktiviert wird nur, wenn keine Zeile fehlerhaft ist") ||
@@ -380,19 +388,18 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		if strings.Contains(de, `lang="en"`) || strings.Contains(de, "e-mail") || strings.Contains(de, "line ") {
 			t.Errorf("English in the German preview:\n%s", de)
 		}
-		en := problems(hr.do("GET", m[0]+"?lang=en", nil).Body)
+		en := problems(hr.do("GET", path+"?lang=en", nil).Body)
 		for _, want := range []string{"&#34;keine-adresse&#34; is not an e-mail address; write it like anna.schmidt@musterstadt.de",
 			"the first name is missing; fill in column &#34;Vorname&#34;"} {
 			if !strings.Contains(en, want) {
 				t.Errorf("English preview lacks %q:\n%s", want, en)
 			}
 		}
-		hr.do("GET", m[0]+"?lang=de", nil) // back to German for the rest
+		hr.do("GET", path+"?lang=de", nil) // back to German for the rest
 
 		// Skipping invalid rows: the preview counts two new people; confirming imports them.
-		r = hr.upload("/admin/import", url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, "leute.csv", file)
-		m = previewPath.FindStringSubmatch(r.Header.Get("Location"))
-		preview = hr.do("GET", m[0], nil)
+		path = uploadPreview(t, hr, url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, file)
+		preview = hr.do("GET", path, nil)
 		sum := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(preview.Body)
 		if sum == nil || !strings.Contains(preview.Body, "Jetzt importieren") {
 			t.Fatalf("preview:\n%s", preview.Body)
@@ -412,13 +419,13 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		}
 		// Someone else (even of the same municipality) cannot see or confirm HR's preview.
 		admin := w.browser(t, "admin@a.example")
-		if r := admin.do("GET", m[0], nil); r.StatusCode != 404 {
+		if r := admin.do("GET", path, nil); r.StatusCode != 404 {
 			t.Errorf("another user's preview: %d", r.StatusCode)
 		}
-		if r := hr.do("POST", m[0], url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {strings.Repeat("0", 64)}}); r.StatusCode != 409 {
+		if r := hr.do("POST", path, url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {strings.Repeat("0", 64)}}); r.StatusCode != 409 {
 			t.Errorf("confirm with another checksum: %d", r.StatusCode)
 		}
-		done := hr.do("POST", m[0], url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}})
+		done := hr.do("POST", path, url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}})
 		if done.StatusCode != 200 || !strings.Contains(done.Body, "Der Import ist abgeschlossen.") {
 			t.Fatalf("confirm: %d\n%s", done.StatusCode, done.Body)
 		}
@@ -435,7 +442,7 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 				t.Errorf("%s not imported into a: %v", email, err)
 			}
 		}
-		if r := hr.do("POST", m[0], url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}}); r.StatusCode != 409 || !strings.Contains(r.Body, "Diese Vorschau gibt es nicht mehr") {
+		if r := hr.do("POST", path, url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}}); r.StatusCode != 409 || !strings.Contains(r.Body, "Diese Vorschau gibt es nicht mehr") {
 			t.Errorf("second confirm: %d", r.StatusCode)
 		}
 
@@ -475,12 +482,8 @@ func TestImportPreviewCountsInvalidLines(t *testing.T) {
 	hr := w.browser(t, w.hr)
 	token := hr.csrf(hr.do("GET", "/admin/import", nil))
 	file := "E-Mail;Vorname;Nachname\r\nneu@a.example;Neue;Person\r\nkeine-adresse;;Zeile\r\n"
-	r := hr.upload("/admin/import", url.Values{"_csrf": {token}}, "leute.csv", file)
-	m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
-	if r.StatusCode != 303 || m == nil {
-		t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
-	}
-	preview := hr.do("GET", m[0], nil).Body
+	path := uploadPreview(t, hr, url.Values{"_csrf": {token}}, file)
+	preview := hr.do("GET", path, nil).Body
 	if !strings.Contains(preview, "Fehlerhafte Zeilen (1)") || !strings.Contains(preview, `aria-hidden="true">Fehlerhaft: </span>1</td>`) ||
 		!strings.Contains(preview, `aria-hidden="true">Zeilen: </span>2</td>`) || strings.Count(preview, `<th scope="row">3</th>`) != 2 {
 		t.Errorf("a line with two problems:\n%s", preview)
@@ -496,18 +499,14 @@ func TestImportResultThatWroteNothingSaysSo(t *testing.T) {
 		hr := w.browser(t, w.hr)
 		token := hr.csrf(hr.do("GET", "/admin/import", nil))
 		file := "E-Mail;Vorname;Nachname;Organisationseinheit\r\nneu@a.example;Neue;Person;FB9/Neu\r\nbald@a.example;Bald;Weg;FB9\r\n"
-		r := hr.upload("/admin/import", url.Values{"_csrf": {token}}, "leute.csv", file)
-		m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
-		if r.StatusCode != 303 || m == nil {
-			t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
-		}
-		preview := hr.do("GET", m[0], nil)
+		path := uploadPreview(t, hr, url.Values{"_csrf": {token}}, file)
+		preview := hr.do("GET", path, nil)
 		sum := regexp.MustCompile(`name="sha256" value="([0-9a-f]{64})"`).FindStringSubmatch(preview.Body)
 		if sum == nil {
 			t.Fatalf("preview cannot be confirmed:\n%s", preview.Body)
 		}
 		w.e.User(&w.b, "bald@a.example", "", model.RoleLearner)
-		done := hr.do("POST", m[0], url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}})
+		done := hr.do("POST", path, url.Values{"_csrf": {hr.csrf(preview)}, "sha256": {sum[1]}})
 		if done.StatusCode != 422 || !strings.Contains(done.Body, "Es wurde nichts importiert, weil Zeilen fehlerhaft sind.") {
 			t.Fatalf("confirm: %d\n%s", done.StatusCode, done.Body)
 		}
@@ -538,19 +537,15 @@ func TestImportNamesTheRolesOfAnAccountHRMayNotChange(t *testing.T) {
 		hr := w.browser(t, w.hr)
 		token := hr.csrf(hr.do("GET", "/admin/import", nil))
 		file := "E-Mail;Vorname;Nachname\r\nadmin@a.example;Mallory;Übernahme\r\nkeine-adresse;Kaputt;Zeile\r\n"
-		r := hr.upload("/admin/import", url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, "leute.csv", file)
-		m := previewPath.FindStringSubmatch(r.Header.Get("Location"))
-		if r.StatusCode != 303 || m == nil {
-			t.Fatalf("upload: %d\n%s", r.StatusCode, r.Body)
-		}
-		de := hr.do("GET", m[0], nil).Body
+		path := uploadPreview(t, hr, url.Values{"_csrf": {token}, "skip_invalid": {"1"}}, file)
+		de := hr.do("GET", path, nil).Body
 		if want := "Personalnummer oder E-Mail-Adresse dieser Zeile gehören zum Konto admin@a.example mit den Rollen Administration, das nur die Administration ändern kann"; !strings.Contains(de, want) {
 			t.Errorf("German preview lacks %q:\n%s", want, de)
 		}
 		if lines := regexp.MustCompile(`<th scope="row">(\d+)</th>`).FindAllStringSubmatch(de, -1); len(lines) != 2 || lines[0][1] != "2" || lines[1][1] != "3" {
 			t.Errorf("invalid rows in the order %v, want lines 2 and 3", lines)
 		}
-		en := hr.do("GET", m[0]+"?lang=en", nil).Body
+		en := hr.do("GET", path+"?lang=en", nil).Body
 		if want := "belongs to the account admin@a.example with the roles administrator, which only an administrator can change"; !strings.Contains(en, want) {
 			t.Errorf("English preview lacks %q:\n%s", want, en)
 		}
