@@ -65,6 +65,17 @@ func detailLabel(v *View, key string) string {
 	return key
 }
 
+// detailValue says a detail's value in the page's language where it is one of a few words the
+// code writes ("audit.value.<key>.<value>": via page, status overdue, state revoked …), and
+// shows anything else (numbers, names, paths, ids) as it is stored.
+func detailValue(v *View, key, value string) string {
+	k := "audit.value." + key + "." + value
+	if l := v.T(k); l != k {
+		return l
+	}
+	return value
+}
+
 // wholeMunicipality is how assignment.create names an assignment to everybody in its stored,
 // English target ("<course> → whole municipality"); the page says it in its own language.
 const wholeMunicipality = " → whole municipality"
@@ -114,7 +125,7 @@ func (w *Web) auditPage(c *fiber.Ctx) error {
 		l.Target = auditTarget(v, e.Target)
 		for k, val := range e.Details {
 			if val != "" { // a filter left empty: nothing to say
-				l.Details = append(l.Details, detail{detailLabel(v, k), val})
+				l.Details = append(l.Details, detail{detailLabel(v, k), detailValue(v, k, val)})
 			}
 		}
 		slices.SortFunc(l.Details, func(a, b detail) int { return strings.Compare(a.Key, b.Key) })

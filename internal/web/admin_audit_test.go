@@ -108,7 +108,7 @@ func TestAuditLogInThePages(t *testing.T) {
 		if i, j := strings.Index(first, "kurs-54"), strings.Index(first, "kurs-53"); i < 0 || j < i {
 			t.Error("not newest first")
 		}
-		for _, want := range []string{"Namentliche Liste angesehen", "API-Schlüssel „Importskript“", "Status: overdue", "Aufrufe namentlicher Listen werden hier aufgeführt",
+		for _, want := range []string{"Namentliche Liste angesehen", "API-Schlüssel „Importskript“", "Status: überfällig", "Aufrufe namentlicher Listen werden hier aufgeführt",
 			`<option value="api_key.create">API-Schlüssel angelegt</option>`, `<option value="user.create">Person angelegt</option>`, "System (automatisch)", ">admin<"} {
 			if !strings.Contains(first+bodies[len(bodies)-1], want) {
 				t.Errorf("the log lacks %q", want)
@@ -171,24 +171,24 @@ func TestAuditLogSpeaksThePagesLanguage(t *testing.T) {
 
 		admin := w.browser(t, "admin@a.example")
 		de := admin.do("GET", "/admin/audit", nil).Body
-		for _, want := range []string{"basis → ganze Kommune", "<li>Personen: 18</li>", "<li>Über: page</li>", "<li>Bisheriger Pfad: FB3</li>", "<li>Grund: mit fremder Hilfe</li>"} {
+		for _, want := range []string{"basis → ganze Kommune", "<li>Personen: 18</li>", "<li>Über: Verwaltungsseite</li>", "<li>Bisheriger Pfad: FB3</li>", "<li>Grund: mit fremder Hilfe</li>"} {
 			if !strings.Contains(de, want) {
 				t.Errorf("the German audit log lacks %q", want)
 			}
 		}
-		for _, unwanted := range []string{"whole municipality", "<li>status: </li>", "<li>people:", "<li>Status: </li>", "<li>from:", "<li>reason:"} {
+		for _, unwanted := range []string{"whole municipality", "<li>status: </li>", "<li>people:", "<li>Status: </li>", "<li>from:", "<li>reason:", "<li>Über: page</li>"} {
 			if strings.Contains(de, unwanted) {
 				t.Errorf("the German audit log shows %q", unwanted)
 			}
 		}
 		en := admin.do("GET", "/admin/audit?lang=en", nil).Body
 		if !strings.Contains(en, "basis → whole municipality") || !strings.Contains(en, "<li>People: 18</li>") || !strings.Contains(en, "<li>Previous path: FB3</li>") ||
-			!strings.Contains(en, "<li>Reason: mit fremder Hilfe</li>") {
+			!strings.Contains(en, "<li>Reason: mit fremder Hilfe</li>") || !strings.Contains(en, "<li>Via: admin page</li>") {
 			t.Error("the English audit log is not in English")
 		}
 		var entries []model.AuditEntry
 		w.e.Do("GET", "/api/v1/admin/audit?action=report.learners", w.e.Token("admin@a.example"), nil).JSON(t, &entries)
-		if len(entries) != 1 || entries[0].Details["people"] != "18" {
+		if len(entries) != 1 || entries[0].Details["people"] != "18" || entries[0].Details["via"] != "page" {
 			t.Errorf("the API's entry: %+v", entries)
 		}
 	})
