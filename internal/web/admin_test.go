@@ -390,7 +390,7 @@ func TestStaffImportPreviewThenConfirm(t *testing.T) {
 		}
 		en := problems(hr.do("GET", path+"?lang=en", nil).Body)
 		for _, want := range []string{"&#34;keine-adresse&#34; is not an e-mail address; write it like anna.schmidt@musterstadt.de",
-			"the first name is missing; fill in column &#34;Vorname&#34;"} {
+			"The first name is missing; fill in column &#34;Vorname&#34;"} {
 			if !strings.Contains(en, want) {
 				t.Errorf("English preview lacks %q:\n%s", want, en)
 			}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -117,7 +119,14 @@ func (v *View) T(key string, args ...any) string { return v.catalog.T(v.Lang, ke
 
 // Reason writes a staff import's problem in the page's language, without its line number
 // (the table shows that beside it).
-func (v *View) Reason(p staffimport.Problem) string { return p.Reason(v.T) }
+func (v *View) Reason(p staffimport.Problem) string { return sentence(p.Reason(v.T)) }
+
+// sentence begins s with a capital letter: a staff-import reason stands on its own in the
+// page's table, while the API's and the command line's English follow "line N: " in lower case.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
 
 // FileErrorText writes why a staff list cannot be imported at all in the page's language, with
 // its line where it has one.
