@@ -282,6 +282,13 @@ func TestUserImportCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "line 2: \"kaputt\" is not an e-mail address; write it like anna.schmidt@musterstadt.de\n") || !strings.Contains(out, "nothing written") {
 		t.Errorf("invalid row: %d %q %q", code, out, errOut)
 	}
+	// The counts are of lines: one line with two bad values is one invalid row of one.
+	twice := filepath.Join(dir, "twice-bad.csv")
+	os.WriteFile(twice, []byte("E-Mail;Vorname;Nachname\nkaputt;;B\n"), 0o600)
+	code, out, errOut = run(t, "", "user", "import", "--tenant", "musterstadt", twice)
+	if code != 1 || strings.Count(errOut, "line 2: ") != 2 || !strings.Contains(out, ": 1 rows, 0 to create, 0 to update, 0 unchanged, 1 invalid\n") {
+		t.Errorf("a line with two problems: %d %q %q", code, out, errOut)
+	}
 	// Lena's own line is invalid: she is not "not in the file", and --deactivate-missing would
 	// not deactivate her while a line is invalid.
 	lena := filepath.Join(dir, "lena.csv")

@@ -88,11 +88,13 @@ func printImport(io IO, rep identity.ImportReport, deactivate bool) {
 	case !rep.Written:
 		verb = "nothing written because of invalid rows (use --skip-invalid to import the valid ones)"
 	}
+	// Every count is of lines, as on the preview page: a line with two bad values is one
+	// invalid line, though it has two problems above.
 	counts := "%s: %d rows, %d created, %d updated, %d unchanged, %d invalid\n"
 	if !rep.Written { // what the valid rows would do
 		counts = "%s: %d rows, %d to create, %d to update, %d unchanged, %d invalid\n"
 	}
-	fmt.Fprintf(io.Stdout, counts, verb, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, len(rep.Invalid))
+	fmt.Fprintf(io.Stdout, counts, verb, rep.Rows, rep.Created, rep.Updated, rep.Unchanged, rep.InvalidLines())
 	if rep.Invited > 0 {
 		fmt.Fprintf(io.Stdout, "%d invitations queued; the server sends them\n", rep.Invited)
 	}
