@@ -167,17 +167,10 @@ func (s *Service) ImportStaff(ctx context.Context, scope store.Scope, actor auth
 				claimed[match.ID] = r.Line
 			}
 			// A new person is taken; a known one only if the change is theirs to make (below).
+			// A row's path is one staffimport checked and normalised with the model's own rules, so
+			// an error here is not the file's (an invalid path is a problem of its line already).
 			orgID, err := unitID(r.OrgUnit, match == nil)
 			if err != nil {
-				var v *model.ValidationError
-				if errors.As(err, &v) { // staffimport checked the path already; in case a rule is new
-					reason := v.Fields["org_unit"]
-					if reason == "" {
-						reason = v.Error()
-					}
-					bad("org_unit", staffimport.CodeOrgUnitInvalid, reason)
-					continue
-				}
 				return err
 			}
 			newUnit := r.OrgUnit != "" && orgID == "" // a known person's row names a unit not there yet
