@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"fmt"
-	"github.com/wachsam/wachsam/internal/httpx"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 	"github.com/wachsam/wachsam/internal/catalog"
 	"github.com/wachsam/wachsam/internal/config"
 	"github.com/wachsam/wachsam/internal/coursegit"
+	"github.com/wachsam/wachsam/internal/httpx"
 	"github.com/wachsam/wachsam/internal/media"
 )
 
