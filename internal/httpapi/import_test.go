@@ -312,9 +312,6 @@ func TestImportReportFields(t *testing.T) {
 		t.Fatalf("%d %s", r.StatusCode, r.Body)
 	}
 	// The OpenAPI document describes every one of them.
-	var doc struct {
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
-	}
 	var post struct {
 		Responses map[string]struct {
 			Content map[string]struct {
@@ -324,12 +321,7 @@ func TestImportReportFields(t *testing.T) {
 			} `json:"content"`
 		} `json:"responses"`
 	}
-	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], &post); err != nil {
-		t.Fatal(err)
-	}
+	decodeImportOperation(t, &post)
 	for _, status := range []string{"200", "422"} {
 		props := post.Responses[status].Content["application/json"].Schema.Properties
 		if !slices.Equal(slices.Sorted(maps.Keys(props)), slices.Sorted(maps.Keys(rep))) {
@@ -350,11 +342,43 @@ func TestImportReportFields(t *testing.T) {
 	}
 }
 
-// Every problem code the catalogue has a text for is documented, and nothing else.
-func TestOpenAPIListsTheProblemCodes(t *testing.T) {
+// decodeImportOperation decodes the OpenAPI document's POST /api/v1/admin/users/import into op.
+func decodeImportOperation(t *testing.T, op any) {
+	t.Helper()
 	var doc struct {
 		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
+	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], op); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// catalogueCodes is the codes the English catalogue has a text for under prefix, sorted; it
+// fails the test when there are none, so that a renamed prefix cannot make the comparisons
+// pass with nothing on both sides.
+func catalogueCodes(t *testing.T, prefix string) []string {
+	t.Helper()
+	messages, err := i18n.Load(frontend.Messages, "i18n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, k := range messages.Keys("en") {
+		if c, ok := strings.CutPrefix(k, prefix); ok {
+			codes = append(codes, c)
+		}
+	}
+	if len(codes) == 0 {
+		t.Fatalf("the catalogue has no key starting with %s", prefix)
+	}
+	return codes
+}
+
+// Every problem code the catalogue has a text for is documented, and nothing else.
+func TestOpenAPIListsTheProblemCodes(t *testing.T) {
 	var post struct {
 		Responses map[string]struct {
 			Content map[string]struct {
@@ -374,22 +398,8 @@ func TestOpenAPIListsTheProblemCodes(t *testing.T) {
 			} `json:"content"`
 		} `json:"responses"`
 	}
-	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], &post); err != nil {
-		t.Fatal(err)
-	}
-	messages, err := i18n.Load(frontend.Messages, "i18n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var codes []string
-	for _, k := range messages.Keys("en") {
-		if c, ok := strings.CutPrefix(k, "import.problem."); ok {
-			codes = append(codes, c)
-		}
-	}
+	decodeImportOperation(t, &post)
+	codes := catalogueCodes(t, "import.problem.")
 	for _, status := range []string{"200", "422"} {
 		enum := post.Responses[status].Content["application/json"].Schema.Properties.Invalid.Items.Properties.Code.Enum
 		if slices.Sort(enum); !slices.Equal(enum, codes) {
@@ -442,7 +452,6 @@ func TestOpenAPIListsTheFileErrorCodes(t *testing.T) {
 				} `json:"allOf"`
 			} `json:"schemas"`
 		} `json:"components"`
-		Paths map[string]map[string]json.RawMessage `json:"paths"`
 	}
 	var post struct {
 		Responses map[string]struct {
@@ -456,24 +465,13 @@ func TestOpenAPIListsTheFileErrorCodes(t *testing.T) {
 	if err := json.Unmarshal(httpapi.OpenAPIDocument(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(doc.Paths["/api/v1/admin/users/import"]["post"], &post); err != nil {
-		t.Fatal(err)
-	}
+	decodeImportOperation(t, &post)
 	var enum []string
 	for _, part := range doc.Components.Schemas["ImportFileProblem"].AllOf {
 		enum = append(enum, part.Properties.Code.Enum...)
 	}
-	messages, err := i18n.Load(frontend.Messages, "i18n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var codes []string
-	for _, k := range messages.Keys("en") {
-		if c, ok := strings.CutPrefix(k, "import.file_error."); ok {
-			codes = append(codes, c)
-		}
-	}
-	if slices.Sort(enum); len(codes) == 0 || !slices.Equal(enum, codes) {
+	codes := catalogueCodes(t, "import.file_error.")
+	if slices.Sort(enum); !slices.Equal(enum, codes) {
 		t.Errorf("openapi.json lists %v\nthe catalogue %v", enum, codes)
 	}
 	// The import's answers for a refused file point at it.
