@@ -59,7 +59,7 @@ log "seeding $USERS staff and $COURSES assigned courses (wachsam dev seed)"
 seed_start=$(date +%s.%N)
 "$bin" dev seed --tenant bench --users "$USERS" --courses "$COURSES" | tee "$out/seed.txt" >&2
 seed_s=$(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-echo "bench-hr-password" | "$bin" user create --tenant bench --email hr@bench.example --name "HR" --role hr --password-stdin >/dev/null
+create_bench_hr "$bin"
 psql_q "$db" "VACUUM ANALYZE" >/dev/null
 rows=$(psql_q "$db" "SELECT count(*) FROM obligations")
 tenant=$(psql_q "$db" "SELECT id FROM tenants WHERE slug = 'bench'")
@@ -70,18 +70,11 @@ port=$(free_port)
 WACHSAM_ADDR=127.0.0.1:$port "$bin" serve >"$out/server.log" 2>&1 &
 pid=$!
 wait_http "http://127.0.0.1:$port/readyz" 60 || die "wachsam did not start (see $out/server.log)"
-token=$(curl -fsS -H 'Content-Type: application/json' -d '{"email":"hr@bench.example","password":"bench-hr-password"}' \
-	"http://127.0.0.1:$port/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
-
-# median of the numbers on stdin
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+token=$(bench_hr_token "$port")
 
 url="http://127.0.0.1:$port/api/v1/reports/compliance?course=kurs-01"
 curl -fsS -H "Authorization: Bearer $token" "$url" >"$out/api.json"
-for _ in $(seq "$WARMUP"); do curl -fsS -o /dev/null -H "Authorization: Bearer $token" "$url"; done
-api_ms=$(for _ in $(seq "$RUNS"); do
-	curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$url"
-done | awk '{ printf "%.3f\n", $1 * 1000 }' | median)
+api_ms=$(time_get "$url" "$token")
 
 # The same question by hand: one course, counted per org unit, exempt people left out.
 read -r -d '' sql <<EOF || true
@@ -95,10 +88,7 @@ WHERE o.tenant_id = '$tenant' AND o.course_id = '$course' AND o.state <> 'exempt
 GROUP BY ou.path;
 EOF
 psql -X -q -A -d "$db" -c "$sql" >"$out/sql.txt"
-sql_ms=$( {
-	echo '\timing on'
-	for _ in $(seq $((WARMUP + RUNS))); do echo "$sql"; done
-} | psql -X -q -A -t -d "$db" 2>&1 | awk '/^Time: / { print $2 }' | tail -n "$RUNS" | median)
+sql_ms=$(time_sql "$db" "$sql")
 
 # The two answers must agree (totals over all org units).
 api_total=$(sed -E 's/.*"total":\{[^}]*"assigned":([0-9]+).*/\1/' "$out/api.json")

@@ -74,7 +74,7 @@ if [[ -n "${FRESH:-}" || "$have" != "$marker" ]]; then
 	log "seeding $USERS staff and $COURSES assigned courses into $db (wachsam dev seed; about 10 minutes at full size)"
 	seed_start=$(date +%s.%N)
 	"$bin" dev seed --tenant bench --users "$USERS" --courses "$COURSES" | tee "$out/seed.txt" >&2
-	echo "bench-hr-password" | "$bin" user create --tenant bench --email hr@bench.example --name "HR" --role hr --password-stdin >/dev/null
+	create_bench_hr "$bin"
 	psql_q "$db" "VACUUM ANALYZE" >/dev/null
 	psql_q "$db" "COMMENT ON DATABASE $db IS '$marker'" >/dev/null
 	log "seeded in $(awk -v a="$seed_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
@@ -91,10 +91,7 @@ port=$(free_port)
 WACHSAM_ADDR=127.0.0.1:$port "$bin" serve >"$out/server.log" 2>&1 &
 pid=$!
 wait_http "http://127.0.0.1:$port/readyz" 60 || die "wachsam did not start (see $out/server.log)"
-login() {
-	curl -fsS -H 'Content-Type: application/json' -d '{"email":"hr@bench.example","password":"bench-hr-password"}' \
-		"http://127.0.0.1:$port/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
-}
+login() { bench_hr_token "$port"; }
 url="http://127.0.0.1:$port/api/v1/reports/learners.csv"
 rss_start=$(rss_kib "$pid")
 
@@ -148,8 +145,6 @@ done
 kill "$sampler" 2>/dev/null && { wait "$sampler" 2>/dev/null || true; }
 sampler=
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 api_s=$(median <"$out/api.txt")
 copy_s=$(median <"$out/copy.txt")
 # Per run: COPY's time over the export's time (speed relative to COPY; ≥ 0.5 is the target).

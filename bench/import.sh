@@ -145,8 +145,6 @@ for run in $(seq "$RUNS"); do
 	log "run $run: COPY ${copy_s} s, bare floor ${bare_s} s, floor ${floor_s} s, import ${import_s} s ($obligations obligations)"
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
 import_s=$(median <"$out/import.txt")
 copy_s=$(median <"$out/copy.txt")
 floor_s=$(median <"$out/floor.txt")

@@ -61,16 +61,6 @@ export WACHSAM_COURSES_DIR=$courses WACHSAM_DATA_DIR=$work/data WACHSAM_LOG_LEVE
 WACHSAM_TOKEN_KEY=$("$bin" token-key)
 export WACHSAM_TOKEN_KEY
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-# time_url URL TOKEN: the median of RUNS timed GETs in ms, after WARMUP untimed ones.
-time_url() {
-	local i
-	for i in $(seq "$WARMUP"); do curl -fsS -o /dev/null -H "Authorization: Bearer $2" "$1"; done
-	for i in $(seq "$RUNS"); do
-		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $2" "$1"
-	done | awk '{ printf "%.3f\n", $1 * 1000 }' | median
-}
-
 # measure NAME BINARY: serves the seeded database with BINARY, walks to the tenth page and
 # prints "first_ms tenth_ms" (and keeps the first page's JSON as $out/NAME-first.json).
 measure() {
@@ -79,11 +69,10 @@ measure() {
 	WACHSAM_ADDR=127.0.0.1:$port "$server" serve >"$out/$name-server.log" 2>&1 &
 	pid=$!
 	wait_http "http://127.0.0.1:$port/readyz" 60 || die "$name: wachsam did not start (see $out/$name-server.log)"
-	token=$(curl -fsS -H 'Content-Type: application/json' -d '{"email":"hr@bench.example","password":"bench-hr-password"}' \
-		"http://127.0.0.1:$port/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+	token=$(bench_hr_token "$port")
 	url="http://127.0.0.1:$port/api/v1/reports/learners?course=kurs-01&limit=100"
 	curl -fsS -H "Authorization: Bearer $token" "$url" >"$out/$name-first.json"
-	first=$(time_url "$url" "$token")
+	first=$(time_get "$url" "$token")
 	# Follow Next-Cursor nine times: the tenth page starts after the 900th person.
 	cur=
 	for i in $(seq 9); do
@@ -92,7 +81,7 @@ measure() {
 		[[ -n "$cur" ]] || die "$name: page $i announces no next page"
 	done
 	curl -fsS -H "Authorization: Bearer $token" "$url&cursor=$cur" >"$out/$name-tenth.json"
-	tenth=$(time_url "$url&cursor=$cur" "$token")
+	tenth=$(time_get "$url&cursor=$cur" "$token")
 	kill "$pid" && wait "$pid" 2>/dev/null || true
 	pid=
 	echo "$first $tenth"
@@ -113,15 +102,8 @@ first_sql="SELECT $columns $from $order;"
 IFS='|' read -r k_unit k_name k_id <<<"$(psql_q "$db" "SELECT COALESCE(ou.path, ''), u.name, u.id $from ORDER BY 1, 2, 3 OFFSET 899 LIMIT 1")"
 tenth_sql="SELECT $columns $from AND (COALESCE(ou.path, '') > '$k_unit' OR (COALESCE(ou.path, '') = '$k_unit'
  AND (u.name > '$k_name' OR (u.name = '$k_name' AND u.id > '$k_id')))) $order;"
-# time_sql SQL: the median of RUNS runs in psql in ms, after WARMUP untimed ones.
-time_sql() {
-	{
-		echo '\timing on'
-		for _ in $(seq $((WARMUP + RUNS))); do echo "$1"; done
-	} | psql -X -q -A -t -d "$db" 2>&1 | awk '/^Time: / { print $2 }' | tail -n "$RUNS" | median
-}
-sql_ms=$(time_sql "$first_sql")
-sql_tenth_ms=$(time_sql "$tenth_sql")
+sql_ms=$(time_sql "$db" "$first_sql")
+sql_tenth_ms=$(time_sql "$db" "$tenth_sql")
 
 # Both must give the same hundred people on both pages.
 for page in first tenth; do

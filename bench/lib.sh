@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Helpers shared by bench/run.sh and the benchmark parts (lesson.sh, submit.sh, memory.sh).
-# Sourced, not run.
+# Helpers shared by bench/run.sh, the benchmark parts (lesson.sh, submit.sh, memory.sh) and the
+# standalone scripts (compliance.sh, export.sh, import.sh, learners.sh). Sourced, not run.
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() {
@@ -128,4 +128,45 @@ drop_scratch() {
 	else
 		log "KEEP=1: kept $2 and the database $1"
 	fi
+}
+
+# median: the median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# range: "lowest-highest" of the numbers on stdin, one a line.
+range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print lo "-" hi }'; }
+
+# The hr account the standalone scripts create in the seeded municipality "bench" and sign in
+# with.
+BENCH_HR_EMAIL=hr@bench.example BENCH_HR_PASSWORD=bench-hr-password
+
+# create_bench_hr BIN: creates the hr account with the wachsam binary BIN (WACHSAM_DATABASE_URL
+# set).
+create_bench_hr() {
+	echo "$BENCH_HR_PASSWORD" | "$1" user create --tenant bench --email "$BENCH_HR_EMAIL" --name "HR" --role hr --password-stdin >/dev/null
+}
+
+# bench_hr_token PORT: an access token of the hr account from the server on 127.0.0.1:PORT.
+bench_hr_token() {
+	curl -fsS -H 'Content-Type: application/json' -d '{"email":"'"$BENCH_HR_EMAIL"'","password":"'"$BENCH_HR_PASSWORD"'"}' \
+		"http://127.0.0.1:$1/api/v1/auth/login" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+
+# time_get URL TOKEN: the median of RUNS timed GETs in ms, after WARMUP untimed ones (RUNS and
+# WARMUP are the calling script's).
+time_get() {
+	local i
+	for i in $(seq "$WARMUP"); do curl -fsS -o /dev/null -H "Authorization: Bearer $2" "$1"; done
+	for i in $(seq "$RUNS"); do
+		curl -fsS -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $2" "$1"
+	done | awk '{ printf "%.3f\n", $1 * 1000 }' | median
+}
+
+# time_sql DB SQL: the median of RUNS runs of SQL in psql (its \timing) in ms, after WARMUP
+# untimed ones.
+time_sql() {
+	{
+		echo '\timing on'
+		for _ in $(seq $((WARMUP + RUNS))); do echo "$2"; done
+	} | psql -X -q -A -t -d "$1" 2>&1 | awk '/^Time: / { print $2 }' | tail -n "$RUNS" | median
 }
