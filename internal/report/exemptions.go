@@ -28,7 +28,7 @@ var ExemptionStates = []string{"all", "active", "revoked"}
 
 // ExemptionsAndCompletions is the list of who is exempt from which mandatory course and who
 // did one in person, with the reasons, notes and who decided: named data about mandatory
-// training, so it follows the named list's rules (Learners). Only where the municipality
+// training, so it follows the named list's rules (LearnersPage). Only where the municipality
 // allows named lists; who may ask (hr, admin, API keys with reports:named, never operators)
 // is decided by the caller, which also writes the audit entry. A bad filter is a
 // model.ValidationError naming the parameter; a course that neither is published nor has
@@ -75,9 +75,6 @@ func (s *Service) ExemptionsAndCompletions(ctx context.Context, tenant model.Ten
 	}
 	return s.store.ListExemptionsAndCompletions(ctx, scope, f)
 }
-
-// AuditExemptions is the audit action written for every page of the list handed out.
-const AuditExemptions = "report.exemptions_and_completions"
 
 // ExemptionKey is an entry's place in the list as a page cursor keeps it: when it was recorded
 // (to the nanosecond, in UTC) and its id.

@@ -30,7 +30,8 @@ type LearnerExport struct {
 	titles map[string]func(lang string) string // course id → its title in a language
 }
 
-// statusNames turn the API's status names into the store's and back.
+// statusFromAPI turns the API's status names into the store's; statusWords names the store's
+// statuses in the export's languages.
 var (
 	statusFromAPI = map[string]string{"not_started": store.ObligationOpen, "in_progress": store.ObligationInProgress,
 		"completed": store.ObligationCompleted, "overdue": store.ObligationOverdue}
@@ -47,7 +48,7 @@ var (
 )
 
 // LearnerExport checks a request for the named export under the same rules as the named list
-// (Learners): only where the municipality allows named lists, only about mandatory training.
+// (LearnersPage): only where the municipality allows named lists, only about mandatory training.
 // Who may ask is decided by the caller (hr, admin, API keys with reports:named).
 func (s *Service) LearnerExport(ctx context.Context, tenant model.Tenant, q ExportQuery) (*LearnerExport, error) {
 	if err := NamedListsAllowed(tenant); err != nil {

@@ -36,6 +36,9 @@ const (
 	// completions (and the API's lists of each kind across courses).
 	AuditExemptionList  = "report.exemptions"
 	AuditCompletionList = "report.manual_completions"
+	// AuditExemptions: a page of the list of exemptions and manual completions together
+	// (ExemptionsAndCompletions).
+	AuditExemptions = "report.exemptions_and_completions"
 )
 
 // Exemptions is the municipality's exemptions, newest first, revoked ones included (they are
