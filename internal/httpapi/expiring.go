@@ -45,11 +45,9 @@ func (a *API) expiringReport(c *fiber.Ctx) error {
 		return err
 	}
 	if after != nil {
-		at, err := time.Parse(time.RFC3339Nano, after[0])
-		if err != nil { // sealed by us, so this is a bug, not a client's mistake
+		if err := q.StartAfter(after); err != nil {
 			return err
 		}
-		q.After = &report.ExpiringKey{ValidUntil: at, UserID: after[1], CourseID: after[2]}
 	}
 	list, more, err := a.Reports.Expiring(c.UserContext(), t, q)
 	if err != nil {
@@ -65,8 +63,7 @@ func (a *API) expiringReport(c *fiber.Ctx) error {
 			CompletedAt: e.CompletedAt, ValidUntil: e.ValidUntil}
 	}
 	if more {
-		k := list[len(list)-1].Key()
-		a.announceNext(c, binding, k.ValidUntil.UTC().Format(time.RFC3339Nano), k.UserID, k.CourseID)
+		a.announceNext(c, binding, list[len(list)-1].CursorKey()...)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)

@@ -18,8 +18,24 @@ type ExpiringEntry struct {
 // ExpiringKey is an entry's place in the expiring list: when it ends, then person and course.
 type ExpiringKey = store.ExpiringKey
 
-// Key is the entry's place in the expiring list.
-func (e ExpiringEntry) Key() ExpiringKey { return e.key }
+// CursorKey is the entry's place in the expiring list as a page cursor keeps it: when it ends
+// (to the nanosecond, in UTC), the person and the course.
+func (e ExpiringEntry) CursorKey() []string {
+	return []string{e.key.ValidUntil.UTC().Format(time.RFC3339Nano), e.key.UserID, e.key.CourseID}
+}
+
+// StartAfter makes the query's page start after a key made by CursorKey.
+func (q *ExpiringQuery) StartAfter(key []string) error {
+	if len(key) != 3 {
+		return model.Invalid("cursor", "does not name an entry of this list")
+	}
+	at, err := time.Parse(time.RFC3339Nano, key[0])
+	if err != nil {
+		return model.Invalid("cursor", "does not name an entry of this list")
+	}
+	q.After = &ExpiringKey{ValidUntil: at, UserID: key[1], CourseID: key[2]}
+	return nil
+}
 
 // ExpiringQuery selects the expiring list, or a page of it.
 type ExpiringQuery struct {
