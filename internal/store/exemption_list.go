@@ -127,14 +127,10 @@ func (s *Store) ListExemptionsAndCompletions(ctx context.Context, scope Scope, f
 		return nil, false, model.Invalid("kind", "must be "+KindExemption+" or "+KindManualCompletion)
 	}
 	var rows []ExemptionOrCompletion
-	err := s.db.NewSelect().TableExpr("(?) AS x", union).ColumnExpr("x.*").
-		OrderExpr("x.recorded_at DESC, x.id DESC").Limit(int64(f.Limit+1)).Scan(ctx, &rows)
+	q := s.db.NewSelect().Model(&rows).ModelTableExpr("(?) AS x", union).ColumnExpr("x.*").OrderExpr("x.recorded_at DESC, x.id DESC")
+	more, err := scanPage(ctx, q, &rows, f.Limit)
 	if err != nil {
 		return nil, false, dbErr("list exemptions and manual completions", err)
-	}
-	more := len(rows) > f.Limit
-	if more {
-		rows = rows[:f.Limit]
 	}
 	return rows, more, nil
 }
