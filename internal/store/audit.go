@@ -26,18 +26,21 @@ type auditRow struct {
 	APIKeyName string `bun:"api_key_name,scanonly"`
 }
 
+// jsonObject is m as the JSON object stored in a details or data column; "{}" when empty. A map of
+// strings always encodes (invalid UTF-8 becomes U+FFFD), so there is no error to return.
+func jsonObject(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
 // Audit appends an entry to the audit log. Entries are never changed or deleted by the
 // application.
 func (s *Store) Audit(ctx context.Context, e model.AuditEntry) error {
-	details := "{}"
-	if len(e.Details) > 0 {
-		b, err := json.Marshal(e.Details)
-		if err != nil {
-			return err
-		}
-		details = string(b)
-	}
-	row := auditRow{ID: newID(), TenantID: e.TenantID, ActorID: e.ActorID, APIKeyID: e.APIKeyID, Action: e.Action, Target: e.Target, Details: details, CreatedAt: s.now()}
+	row := auditRow{ID: newID(), TenantID: e.TenantID, ActorID: e.ActorID, APIKeyID: e.APIKeyID, Action: e.Action, Target: e.Target,
+		Details: jsonObject(e.Details), CreatedAt: s.now()}
 	_, err := s.db.NewInsert().Model(&row).Exec(ctx)
 	return dbErr("write audit log", err)
 }

@@ -36,26 +36,9 @@ const (
 	MailFailed  = "failed"  // the server refused for good
 )
 
-// encodeData writes Data into the column it is stored in ("{}" when empty).
-func (e *MailEvent) encodeData() error {
-	e.DataJSON = "{}"
-	if len(e.Data) == 0 {
-		return nil
-	}
-	b, err := json.Marshal(e.Data)
-	if err != nil {
-		return err
-	}
-	e.DataJSON = string(b)
-	return nil
-}
-
 // RecordMailEvent stores e unless an event with the same key exists; created says which.
 func (s *Store) RecordMailEvent(ctx context.Context, e *MailEvent) (created bool, err error) {
-	e.ID, e.CreatedAt = newID(), s.now()
-	if err := e.encodeData(); err != nil {
-		return false, err
-	}
+	e.ID, e.CreatedAt, e.DataJSON = newID(), s.now(), jsonObject(e.Data)
 	res, err := s.db.NewInsert().Model(e).On("CONFLICT (event_key) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return false, dbErr("record mail event", err)
@@ -71,10 +54,7 @@ func (s *Store) InsertMailEvents(ctx context.Context, events []*MailEvent) error
 	for start := 0; start < len(events); start += 500 {
 		chunk := events[start:min(start+500, len(events))]
 		for _, e := range chunk {
-			e.ID, e.CreatedAt = newID(), now
-			if err := e.encodeData(); err != nil {
-				return err
-			}
+			e.ID, e.CreatedAt, e.DataJSON = newID(), now, jsonObject(e.Data)
 		}
 		if _, err := s.db.NewInsert().Model(&chunk).Exec(ctx); err != nil {
 			return dbErr("record mail events", err)
