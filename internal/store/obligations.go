@@ -390,19 +390,7 @@ func (p *obligationPlan) obligations(tenantID string, users []userRow, f obligat
 // insertObligations writes rows that do not exist yet: with COPY on PostgreSQL, else in
 // multi-row INSERTs of 1,000.
 func (s *Store) insertObligations(ctx context.Context, rows []obligationRow) error {
-	err := errNoCopy
-	if s.conn != nil {
-		values := make([][]any, len(rows))
-		for i, r := range rows {
-			ids, err := copyUUIDs(r.TenantID, r.UserID, r.CourseID, r.OrgUnitID, r.AssignmentID)
-			if err != nil {
-				return err
-			}
-			values[i] = []any{ids[0], ids[1], ids[2], ids[3], ids[4], r.DueAt, r.State, r.CompletedAt, r.ValidUntil, r.UpdatedAt}
-		}
-		err = s.copyFrom(ctx, "obligations", []string{"tenant_id", "user_id", "course_id", "org_unit_id", "assignment_id", "due_at", "state", "completed_at", "valid_until", "updated_at"}, values)
-	}
-	if !errors.Is(err, errNoCopy) {
+	if err := s.copyObligations(ctx, rows); !errors.Is(err, errNoCopy) {
 		return dbErr("write obligations", err)
 	}
 	for start := 0; start < len(rows); start += 1000 {
@@ -412,6 +400,22 @@ func (s *Store) insertObligations(ctx context.Context, rows []obligationRow) err
 		}
 	}
 	return nil
+}
+
+// copyObligations writes new obligations with COPY (PostgreSQL).
+func (s *Store) copyObligations(ctx context.Context, rows []obligationRow) error {
+	if s.conn == nil {
+		return errNoCopy
+	}
+	values := make([][]any, len(rows))
+	for i, r := range rows {
+		ids, err := copyUUIDs(r.TenantID, r.UserID, r.CourseID, r.OrgUnitID, r.AssignmentID)
+		if err != nil {
+			return err
+		}
+		values[i] = []any{ids[0], ids[1], ids[2], ids[3], ids[4], r.DueAt, r.State, r.CompletedAt, r.ValidUntil, r.UpdatedAt}
+	}
+	return s.copyFrom(ctx, "obligations", []string{"tenant_id", "user_id", "course_id", "org_unit_id", "assignment_id", "due_at", "state", "completed_at", "valid_until", "updated_at"}, values)
 }
 
 func set(pairs []userCourse) map[userCourse]bool {
