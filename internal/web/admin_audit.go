@@ -47,33 +47,17 @@ type detail struct{ Key, Value string }
 
 // actionLabel is an action's name in the page's language, or the action itself for one
 // without a translation (a newer action, say), so nothing is hidden.
-func actionLabel(v *View, action string) string {
-	key := "audit.action." + action
-	if l := v.T(key); l != key {
-		return l
-	}
-	return action
-}
+func actionLabel(v *View, action string) string { return v.tOr("audit.action."+action, action) }
 
 // detailLabel names a detail's key in the page's language ("audit.detail.<key>"), or shows the
 // key itself where the catalogue has no entry (a key added later); the API keeps the keys.
-func detailLabel(v *View, key string) string {
-	k := "audit.detail." + key
-	if l := v.T(k); l != k {
-		return l
-	}
-	return key
-}
+func detailLabel(v *View, key string) string { return v.tOr("audit.detail."+key, key) }
 
 // detailValue says a detail's value in the page's language where it is one of a few words the
 // code writes ("audit.value.<key>.<value>": via page, status overdue, state revoked …), and
 // shows anything else (numbers, names, paths, ids) as it is stored.
 func detailValue(v *View, key, value string) string {
-	k := "audit.value." + key + "." + value
-	if l := v.T(k); l != k {
-		return l
-	}
-	return value
+	return v.tOr("audit.value."+key+"."+value, value)
 }
 
 // wholeMunicipality is how assignment.create names an assignment to everybody in its stored,

@@ -117,6 +117,16 @@ type LanguageLink struct {
 // T translates a message key into the page's language.
 func (v *View) T(key string, args ...any) string { return v.catalog.T(v.Lang, key, args...) }
 
+// tOr translates key where the catalogue has it, and is fallback otherwise: for keys made
+// from stored words (audit actions, detail keys), where a word without an entry is shown as
+// it is rather than as the key.
+func (v *View) tOr(key, fallback string) string {
+	if l := v.T(key); l != key {
+		return l
+	}
+	return fallback
+}
+
 // Reason writes a staff import's problem in the page's language, without its line number
 // (the table shows that beside it).
 func (v *View) Reason(p staffimport.Problem) string { return sentence(p.Reason(v.T)) }
