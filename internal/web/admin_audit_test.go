@@ -186,9 +186,7 @@ func TestAuditLogSpeaksThePagesLanguage(t *testing.T) {
 			!strings.Contains(en, "<li>Reason: mit fremder Hilfe</li>") || !strings.Contains(en, "<li>Via: admin page</li>") {
 			t.Error("the English audit log is not in English")
 		}
-		var entries []model.AuditEntry
-		w.e.Do("GET", "/api/v1/admin/audit?action=report.learners", w.e.Token("admin@a.example"), nil).JSON(t, &entries)
-		if len(entries) != 1 || entries[0].Details["people"] != "18" || entries[0].Details["via"] != "page" {
+		if entries := w.auditOf(t, "report.learners"); len(entries) != 1 || entries[0].Details["people"] != "18" || entries[0].Details["via"] != "page" {
 			t.Errorf("the API's entry: %+v", entries)
 		}
 	})

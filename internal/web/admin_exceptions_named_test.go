@@ -13,15 +13,6 @@ import (
 	"github.com/wachsam/wachsam/internal/testenv"
 )
 
-// views returns the audit entries of one action (the course lists report.exemptions and
-// report.manual_completions, or a revocation), newest first.
-func (w adminWorld) views(t *testing.T, action string) []model.AuditEntry {
-	t.Helper()
-	var audit []model.AuditEntry
-	w.e.Do("GET", "/api/v1/admin/audit?limit=500&action="+action, w.e.Token("admin@a.example"), nil).JSON(t, &audit)
-	return audit
-}
-
 // setNamedLists switches the municipality's named lists on or off, as an administrator does.
 func (w adminWorld) setNamedLists(t *testing.T, on bool) {
 	t.Helper()
@@ -47,11 +38,11 @@ func TestExceptionPagesFollowTheNamedListRules(t *testing.T) {
 
 		// Named lists on: the lists as before, one audit entry per view, with the course, how
 		// many entries were shown and that it was the page.
-		before := len(w.views(t, "report.exemptions"))
+		before := len(w.auditOf(t, "report.exemptions"))
 		if r := hr.do("GET", exemptions, nil); r.StatusCode != 200 || !strings.Contains(r.Body, ">l13<") || !strings.Contains(r.Body, "Elternzeit bis 2027") || !exemptionRevoke.MatchString(r.Body) {
 			t.Fatalf("exemptions with named lists on: %d\n%s", r.StatusCode, r.Body)
 		}
-		v := w.views(t, "report.exemptions")
+		v := w.auditOf(t, "report.exemptions")
 		if len(v) != before+1 || v[0].ActorName != "hr" || v[0].Target != "basis" || v[0].Details["entries"] != "1" || v[0].Details["via"] != "page" {
 			t.Errorf("audit of the exemptions page: %d entries, newest %+v", len(v)-before, v[0])
 		}
@@ -59,23 +50,23 @@ func TestExceptionPagesFollowTheNamedListRules(t *testing.T) {
 		if r := hr.post(exemptions, exemptions, url.Values{"email": {""}, "reason": {"x"}}); r.StatusCode != 422 || !strings.Contains(r.Body, "Elternzeit bis 2027") {
 			t.Fatalf("refused form: %d", r.StatusCode)
 		}
-		if n := len(w.views(t, "report.exemptions")); n != before+3 { // the page that supplied the form's token, and the answer
+		if n := len(w.auditOf(t, "report.exemptions")); n != before+3 { // the page that supplied the form's token, and the answer
 			t.Errorf("%d views audited, want 3", n-before)
 		}
 		if r := hr.do("GET", completions, nil); r.StatusCode != 200 || !strings.Contains(r.Body, ">l3<") || !strings.Contains(r.Body, "Schulung im Rathaus") {
 			t.Fatalf("completions with named lists on: %d", r.StatusCode)
 		}
-		if v := w.views(t, "report.manual_completions"); len(v) != 1 || v[0].Target != "basis" || v[0].Details["entries"] != "1" || v[0].Details["via"] != "page" {
+		if v := w.auditOf(t, "report.manual_completions"); len(v) != 1 || v[0].Target != "basis" || v[0].Details["entries"] != "1" || v[0].Details["via"] != "page" {
 			t.Errorf("audit of the completions page: %+v", v)
 		}
-		if v := w.views(t, "report.exemptions_and_completions"); len(v) != 0 {
+		if v := w.auditOf(t, "report.exemptions_and_completions"); len(v) != 0 {
 			t.Errorf("the course pages wrote the cross-course list's action: %+v", v)
 		}
 
 		// Named lists off: both pages say so and name nobody (no entries, no revoke buttons),
 		// the forms remain, and nothing is audited as viewed.
 		w.setNamedLists(t, false)
-		exViews, mcViews := len(w.views(t, "report.exemptions")), len(w.views(t, "report.manual_completions"))
+		exViews, mcViews := len(w.auditOf(t, "report.exemptions")), len(w.auditOf(t, "report.manual_completions"))
 		hidden := []string{">l13<", "Elternzeit bis 2027", ">l3<", "Schulung im Rathaus", "Aktive Befreiungen", "/revoke\""} // an entry's revoke button (the form by address stays)
 		ex := hr.do("GET", exemptions, nil)
 		if ex.StatusCode != 200 || !strings.Contains(ex.Body, "deshalb zeigt diese Seite keine Befreiungen") ||
@@ -138,7 +129,7 @@ func TestExceptionPagesFollowTheNamedListRules(t *testing.T) {
 				t.Errorf("%s not audited while named lists are off", action)
 			}
 		}
-		if n, m := len(w.views(t, "report.exemptions")), len(w.views(t, "report.manual_completions")); n != exViews || m != mcViews {
+		if n, m := len(w.auditOf(t, "report.exemptions")), len(w.auditOf(t, "report.manual_completions")); n != exViews || m != mcViews {
 			t.Errorf("%d and %d views audited while named lists are off", n-exViews, m-mcViews)
 		}
 
@@ -199,7 +190,7 @@ func TestRevokeByEmailWhileNamedListsAreOff(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].RevokedAt == nil || list[0].RevokedBy == "" {
 			t.Fatalf("stored exemption after revoking: %v %+v", err, list)
 		}
-		audit := w.views(t, "exemption.revoke")
+		audit := w.auditOf(t, "exemption.revoke")
 		if len(audit) != 1 || audit[0].ActorName != "hr" || audit[0].Target != "basis → l12" || audit[0].Details["exemption_id"] != list[0].ID ||
 			audit[0].Details["user_id"] != list[0].UserID || audit[0].Details["found_by"] != "person_and_course" {
 			t.Errorf("audit of the revocation: %+v", audit)
@@ -281,7 +272,7 @@ func TestRevokeByEmailWhileNamedListsAreOff(t *testing.T) {
 		if r := hr.post(completions, revokeMC, url.Values{"revoke_email": {"l4@a.example"}}); r.StatusCode != 422 || !strings.Contains(r.Body, "Für diese Person ist für diesen Kurs keine aktive Präsenzschulung erfasst.") {
 			t.Errorf("no training left: %d", r.StatusCode)
 		}
-		if a := w.views(t, "completion.manual_revoke"); len(a) != 2 || a[0].Details["found_by"] != "person_and_course" || a[1].Details["manual_completion_id"] != mcs[0].ID {
+		if a := w.auditOf(t, "completion.manual_revoke"); len(a) != 2 || a[0].Details["found_by"] != "person_and_course" || a[1].Details["manual_completion_id"] != mcs[0].ID {
 			t.Errorf("audit of the revoked trainings: %+v", a)
 		}
 

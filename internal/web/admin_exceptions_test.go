@@ -51,6 +51,14 @@ func (w adminWorld) auditActions(t *testing.T) map[string]int {
 	return out
 }
 
+// auditOf returns the municipality's audit entries of one action (at most 500), newest first.
+func (w adminWorld) auditOf(t *testing.T, action string) []model.AuditEntry {
+	t.Helper()
+	var audit []model.AuditEntry
+	w.e.Do("GET", "/api/v1/admin/audit?limit=500&action="+url.QueryEscape(action), w.e.Token("admin@a.example"), nil).JSON(t, &audit)
+	return audit
+}
+
 func TestExemptionsInThePages(t *testing.T) {
 	testenv.ForEachDialect(t, func(t *testing.T, dialect string) {
 		w := newAdminWorld(t, dialect)

@@ -27,8 +27,7 @@ var (
 // listViews counts the audit entries of the list, and returns the newest one's details.
 func (w adminWorld) listViews(t *testing.T) (int, map[string]string) {
 	t.Helper()
-	var audit []model.AuditEntry
-	w.e.Do("GET", "/api/v1/admin/audit?limit=500&action=report.exemptions_and_completions", w.e.Token("admin@a.example"), nil).JSON(t, &audit)
+	audit := w.auditOf(t, "report.exemptions_and_completions")
 	if len(audit) == 0 {
 		return 0, nil
 	}
@@ -215,9 +214,7 @@ func TestExemptionsAndCompletionsListIsNamed(t *testing.T) {
 		}
 
 		// Named lists switched off: the page says so, names nobody and writes nothing.
-		if r := w.e.Do("PATCH", "/api/v1/admin/tenant", w.e.Token("admin@a.example"), map[string]any{"settings": map[string]any{"named_reports": false}}); r.StatusCode != 200 {
-			t.Fatalf("switch named lists off: %d %s", r.StatusCode, r.Body)
-		}
+		w.setNamedLists(t, false)
 		before, _ := w.listViews(t)
 		r := w.browser(t, w.hr).do("GET", exemptionListPage, nil)
 		if r.StatusCode != 403 || !strings.Contains(r.Body, "Namentliche Listen sind in Ihrer Verwaltung ausgeschaltet") ||

@@ -67,11 +67,7 @@ func TestSettingsInThePages(t *testing.T) {
 			t.Errorf("audit: %v", audit)
 		}
 		// The entry says what changed, from what to what; a setting left alone is not named.
-		var audit []struct {
-			Action  string            `json:"action"`
-			Details map[string]string `json:"details"`
-		}
-		w.e.Do("GET", "/api/v1/admin/audit?action=tenant.update", w.e.Token("admin@a.example"), nil).JSON(t, &audit)
+		audit := w.auditOf(t, "tenant.update")
 		if len(audit) != 1 {
 			t.Fatalf("tenant.update entries: %+v", audit)
 		}
