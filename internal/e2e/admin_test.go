@@ -130,8 +130,7 @@ func (s *suite) adminJourney(t *testing.T) {
 	}
 	tb.do("fill in the assignment", chromedp.SetValue(chromedp.CSS("#as-course"), "social-engineering"),
 		chromedp.Click(chromedp.CSS("#as-t-unit")), chromedp.Click(chromedp.CSS("#as-d-date")))
-	tb.expectStatus(demo.base + "/admin/assignments")
-	tb.load("submit without a unit and a date", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/assignments"] button[type=submit]`)))
+	tb.submitRefused("submit without a unit and a date", 422, `form[action="/admin/assignments"]`)
 	tb.contains("#as-unit-err", "Wählen Sie eine Organisationseinheit")
 	tb.contains("#as-date-err", "Geben Sie ein Datum")
 	// Both fields with an error are marked alike, the date field as red as the select.
@@ -177,8 +176,7 @@ func (s *suite) adminJourney(t *testing.T) {
 	tb.contains("h1", "Befreiungen: Phishing erkennen")
 	tb.audit("admin-exemptions")
 	tb.do("name the person", chromedp.SendKeys(chromedp.CSS("#exc-email"), "tobias.krueger@musterstadt.example"))
-	tb.expectStatus(demo.base + "/admin/reports/phishing-erkennen/exemptions")
-	tb.load("submit without a reason", 422, chromedp.Click(chromedp.CSS(`form[action$="/exemptions"] button[type=submit]`)))
+	tb.submitRefused("submit without a reason", 422, `form[action$="/exemptions"]`)
 	tb.contains("#ex-reason-err", "Schreiben Sie eine Begründung")
 	tb.audit("admin-exemptions-error")
 	tb.do("give the reason", chromedp.SendKeys(chromedp.CSS("#ex-reason"), "Gleichwertige Schulung beim Landkreis"))
@@ -221,8 +219,7 @@ func (s *suite) adminJourney(t *testing.T) {
 	// field says so), then Tobias's exemption; the answer names only the address typed.
 	tb.open("/admin/reports/phishing-erkennen/exemptions")
 	tb.do("an unknown address", chromedp.SendKeys(chromedp.CSS("#rv-email"), "niemand@musterstadt.example"))
-	tb.expectStatus(demo.base + "/admin/reports/phishing-erkennen/exemptions/revoke-by-email")
-	tb.load("revoke for nobody", 422, chromedp.Click(chromedp.CSS(`form[action$="/revoke-by-email"] button[type=submit]`)))
+	tb.submitRefused("revoke for nobody", 422, `form[action$="/revoke-by-email"]`)
 	tb.contains("#rv-email-err", "Unter dieser E-Mail-Adresse gibt es")
 	tb.audit("admin-exemptions-revoke-error")
 	tb.do("Tobias's address", chromedp.SetValue(chromedp.CSS("#rv-email"), "tobias.krueger@musterstadt.example"))
@@ -245,8 +242,7 @@ func (s *suite) orgUnitsJourney(t *testing.T, tb *tab) {
 	tb.contains("table", "Fachbereich 3/Grünflächen")
 	tb.audit("admin-org-units")
 	tb.do("a path with an empty part", chromedp.SendKeys(chromedp.CSS("#ou-path"), "Fachbereich 2//Kasse"))
-	tb.expectStatus(s.base + "/admin/org-units")
-	tb.load("create with an empty part", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/org-units"] button[type=submit]`)))
+	tb.submitRefused("create with an empty part", 422, `form[action="/admin/org-units"]`)
 	tb.contains("#ou-path-err", "keiner leer")
 	tb.audit("admin-org-units-error")
 	tb.do("the right path", chromedp.SetValue(chromedp.CSS("#ou-path"), "Fachbereich 2/Stadtkasse"))
@@ -304,8 +300,7 @@ func (s *suite) peopleJourney(t *testing.T, tb *tab) string {
 	person := tb.path()
 
 	tb.do("a wrong address", chromedp.SetValue(chromedp.CSS("#u-email"), "tobias.krueger"))
-	tb.expectStatus(s.base + person)
-	tb.load("save with a wrong address", 422, chromedp.Click(chromedp.CSS(`form[action="`+person+`"] button[type=submit]`)))
+	tb.submitRefused("save with a wrong address", 422, `form[action="`+person+`"]`)
 	tb.contains("#u-email-err", "Geben Sie eine E-Mail-Adresse")
 	tb.audit("admin-user-error")
 	tb.do("the right address and a new unit", chromedp.SetValue(chromedp.CSS("#u-email"), "tobias.krueger@musterstadt.example"),
@@ -357,8 +352,7 @@ func (s *suite) settingsAndKeysJourney(t *testing.T, tb *tab, newcomer string) {
 	tb.contains("h1", "Einstellungen")
 	tb.audit("admin-settings")
 	tb.do("a group of one", chromedp.SetValue(chromedp.CSS("#st-min"), "1"))
-	tb.expectStatus(s.base + "/admin/settings")
-	tb.load("save a group of one", 422, chromedp.Click(chromedp.CSS(`form[action="/admin/settings"] button[type=submit]`)))
+	tb.submitRefused("save a group of one", 422, `form[action="/admin/settings"]`)
 	tb.contains("#st-min-err", "2 bis 100")
 	tb.audit("admin-settings-error")
 	tb.do("a group of six", chromedp.SetValue(chromedp.CSS("#st-min"), "6"))

@@ -356,8 +356,7 @@ func (s *suite) accessibility(t *testing.T) {
 	tb.audit("login")
 
 	tb.do("log in wrongly", chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), "falsch-falsch"))
-	tb.expectStatus(s.base + "/login")
-	tb.load("log in wrongly", 401, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	tb.submitRefused("log in wrongly", 401, `form[action="/login"]`)
 	tb.contains(".notice.error", "falsch")
 	tb.audit("login-failed")
 	if got := tb.attr("#email", "value"); got != email {

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -367,6 +368,15 @@ func (tb *tab) openStatus(path string, want int) {
 func (tb *tab) click(sel string) {
 	tb.t.Helper()
 	tb.load("click "+sel, 200, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// submitRefused sends the form that sel selects with its submit button and expects the answer
+// to have status want (a form that comes back with what to fix); the error status of the
+// form's address is expected, so the browser's log entry for it is no problem.
+func (tb *tab) submitRefused(what string, want int, sel string) {
+	tb.t.Helper()
+	tb.expectStatus(eval[string](tb, `document.querySelector(`+strconv.Quote(sel)+`).action`))
+	tb.load(what, want, chromedp.Click(chromedp.CSS(sel+" button[type=submit]")))
 }
 
 func (tb *tab) location() string {
