@@ -174,6 +174,20 @@ func (w *Web) exceptionsPage(c *fiber.Ctx, exemptions bool) error {
 	return w.renderUser(c, fiber.StatusOK, exceptionsTemplate(exemptions), "", v)
 }
 
+// exceptionPerson is the person of the municipality a form names by the address typed in, or
+// the message key saying why there is none (no address given, or nobody here has it); err
+// only when the store fails.
+func (w *Web) exceptionPerson(c *fiber.Ctx, scope store.Scope, email string) (userID, problem string, err error) {
+	userID, err = w.userByEmail(c, scope, email)
+	switch {
+	case errors.Is(err, model.ErrNotFound) && email == "":
+		return "", "exc.err.email_missing", nil
+	case errors.Is(err, model.ErrNotFound):
+		return "", "assign.err.email", nil
+	}
+	return userID, "", err
+}
+
 // createException reads the form into package assignment's request; each problem is shown at
 // its field with what to fix.
 func (w *Web) createException(c *fiber.Ctx, exemptions bool) error {
@@ -184,14 +198,12 @@ func (w *Web) createException(c *fiber.Ctx, exemptions bool) error {
 	f := exceptionForm{Email: strings.TrimSpace(c.FormValue("email")), Reason: c.FormValue("reason"),
 		CompletedOn: strings.TrimSpace(c.FormValue("completed_on")), Note: c.FormValue("note")}
 	errs := map[string]string{}
-	userID, err := w.userByEmail(c, scope, f.Email)
-	switch {
-	case errors.Is(err, model.ErrNotFound) && f.Email == "":
-		errs["email"] = "exc.err.email_missing"
-	case errors.Is(err, model.ErrNotFound):
-		errs["email"] = "assign.err.email"
-	case err != nil:
+	userID, problem, err := w.exceptionPerson(c, scope, f.Email)
+	if err != nil {
 		return err
+	}
+	if problem != "" {
+		errs["email"] = problem
 	}
 	p := httpx.MustPrincipal(c)
 	if exemptions {
@@ -225,11 +237,11 @@ func (w *Web) createException(c *fiber.Ctx, exemptions bool) error {
 		}
 	case errors.Is(err, model.ErrConflict): // an active exemption of this person exists already
 		errs["email"] = "exc.err.already_exempt"
+		if report.NamedListsAllowed(t) != nil {
+			errs["email"] = "exc.err.already_exempt_off" // the page cannot show the exemption to revoke
+		}
 	default:
 		return err
-	}
-	if errs["email"] == "exc.err.already_exempt" && report.NamedListsAllowed(t) != nil {
-		errs["email"] = "exc.err.already_exempt_off" // the page cannot show the exemption to revoke
 	}
 	v, err := w.exceptionsView(c, t, scope, slug, exemptions, f, errs)
 	if err != nil {
@@ -297,14 +309,12 @@ func (w *Web) revokeExceptionByEmail(c *fiber.Ctx, exemptions bool) error {
 	}
 	email := strings.TrimSpace(c.FormValue("revoke_email"))
 	errs := map[string]string{}
-	userID, err := w.userByEmail(c, scope, email)
-	switch {
-	case errors.Is(err, model.ErrNotFound) && email == "":
-		errs["revoke_email"] = "exc.err.email_missing"
-	case errors.Is(err, model.ErrNotFound):
-		errs["revoke_email"] = "assign.err.email"
-	case err != nil:
+	userID, problem, err := w.exceptionPerson(c, scope, email)
+	if err != nil {
 		return err
+	}
+	if problem != "" {
+		errs["revoke_email"] = problem
 	}
 	var done func(v *View) string
 	if len(errs) == 0 {

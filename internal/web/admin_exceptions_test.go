@@ -118,7 +118,7 @@ func TestExemptionsInThePages(t *testing.T) {
 		}
 		// A second exemption of the same person says what to do instead.
 		r = hr.post(page, page, url.Values{"email": {"l13@a.example"}, "reason": {"doppelt"}})
-		if r.StatusCode != 422 || !strings.Contains(r.Body, "Diese Person ist bereits befreit.") {
+		if r.StatusCode != 422 || !strings.Contains(r.Body, "Diese Person ist bereits befreit. Nehmen Sie die bestehende Befreiung zurück") {
 			t.Fatalf("second exemption: %d\n%s", r.StatusCode, r.Body)
 		}
 
