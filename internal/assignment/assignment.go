@@ -48,6 +48,11 @@ type Request struct {
 }
 
 // Create makes a course mandatory in the one municipality of scope, for all of it, an org unit
+// AuditWholeMunicipality names everybody in the target of an assignment.create audit entry
+// ("<course> → whole municipality"); the entry is stored in English and the audit page says it
+// in its own language.
+const AuditWholeMunicipality = "whole municipality"
+
 // (sub-units included) or one person, and writes assignment.create to the audit log.
 func (s *Service) Create(ctx context.Context, scope store.Scope, actor auth.Principal, in Request) (store.Assignment, error) {
 	if scope.All() {
@@ -117,7 +122,7 @@ func (s *Service) Create(ctx context.Context, scope store.Scope, actor auth.Prin
 		if created, err = tx.store.AssignmentByID(ctx, scope, asg.ID); err != nil {
 			return err
 		}
-		target, details := "whole municipality", map[string]string(nil) // the audit page translates it (web.auditTarget)
+		target, details := AuditWholeMunicipality, map[string]string(nil)
 		if created.OrgUnitPath != "" {
 			target = created.OrgUnitPath
 		} else if created.UserName != "" {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/wachsam/wachsam/internal/assignment"
 	"github.com/wachsam/wachsam/internal/model"
 	"github.com/wachsam/wachsam/internal/pagecursor"
 	"github.com/wachsam/wachsam/internal/store"
@@ -60,16 +61,15 @@ func detailValue(v *View, key, value string) string {
 	return v.tOr("audit.value."+key+"."+value, value)
 }
 
-// wholeMunicipality is how assignment.create names an assignment to everybody in its stored,
-// English target ("<course> → whole municipality"); the page says it in its own language.
-const wholeMunicipality = " → whole municipality"
-
-// auditTarget is an entry's target as the page shows it.
-func auditTarget(v *View, target string) string {
-	if course, ok := strings.CutSuffix(target, wholeMunicipality); ok {
+// auditTarget is an entry's target as the page shows it: an assignment to everybody, stored in
+// English (assignment.AuditWholeMunicipality), in the page's language. Only assignment.create
+// entries are read so, and not one for a person (it carries user_id) who happens to bear that
+// name; an org unit named exactly "whole municipality" would be shown translated too.
+func auditTarget(v *View, e model.AuditEntry) string {
+	if course, ok := strings.CutSuffix(e.Target, " → "+assignment.AuditWholeMunicipality); ok && e.Action == "assignment.create" && e.Details["user_id"] == "" {
 		return course + " → " + v.T("audit.whole_municipality")
 	}
-	return target
+	return e.Target
 }
 
 func (w *Web) auditPage(c *fiber.Ctx) error {
@@ -106,7 +106,7 @@ func (w *Web) auditPage(c *fiber.Ctx) error {
 		if e.APIKeyID != "" {
 			l.Who, l.ByKey = e.APIKeyName, true
 		}
-		l.Target = auditTarget(v, e.Target)
+		l.Target = auditTarget(v, e)
 		for k, val := range e.Details {
 			if val != "" { // a filter left empty: nothing to say
 				l.Details = append(l.Details, detail{detailLabel(v, k), detailValue(v, k, val)})
